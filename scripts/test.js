@@ -1,0 +1,30 @@
+'use strict';
+/**
+ * `npm test`: the Rust workspace tests, then the JS tests with node's runner.
+ */
+const { spawnSync } = require('child_process');
+const path = require('path');
+const fs = require('fs');
+
+const root = path.join(__dirname, '..');
+
+function run(cmd, args) {
+  console.log('\n$ ' + cmd + ' ' + args.join(' '));
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(
+      '\n`' + cmd + ' ' + args.join(' ') + '` failed (' + (r.status === null ? r.signal : 'exit ' + r.status) + ')'
+    );
+    process.exit(r.status || 1);
+  }
+}
+
+run('cargo', ['test', '--workspace', '--quiet']);
+
+const testDir = path.join(root, '__test__');
+const files = fs
+  .readdirSync(testDir)
+  .filter((f) => f.endsWith('.test.js') || f.endsWith('.test.mjs'))
+  .sort()
+  .map((f) => path.join('__test__', f));
+run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=60000', ...files]);

@@ -1,0 +1,9 @@
+//! `#[napi]` items only: translate between JS and Rust and contain panics.
+
+use napi_derive::napi;
+
+/// The version of the native addon (the crate version).
+#[napi(catch_unwind)]
+pub fn native_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
