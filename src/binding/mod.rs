@@ -1,5 +1,7 @@
 //! `#[napi]` items only: translate between JS and Rust and contain panics.
 
+pub mod rng;
+
 use napi_derive::napi;
 
 /// The version of the native addon (the crate version).
