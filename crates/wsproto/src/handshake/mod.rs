@@ -6,6 +6,7 @@
 //! reads a socket.
 
 pub mod accept;
+pub mod client;
 pub mod error;
 
 pub use accept::accept_key;
