@@ -1,0 +1,596 @@
+//! The connection state machine: bytes in, [`Event`]s and bytes to send out.
+
+use std::collections::VecDeque;
+
+use crate::close;
+use crate::error::ProtocolError;
+use crate::event::Event;
+use crate::frame::{decode_header, encode_frame, FrameHeader, HeaderDecode, MAX_HEADER_LEN};
+use crate::limits::Limits;
+use crate::mask::apply_mask;
+use crate::message::MessageAssembler;
+use crate::opcode::OpCode;
+use crate::rng::MaskRng;
+use crate::role::Role;
+use crate::state::State;
+
+/// Where the payload of the frame being received goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    /// Into the message being assembled.
+    Message,
+    /// Into the control-frame buffer (at most 125 bytes).
+    Control,
+    /// Into a buffer of its own, reported as [`Event::Frame`].
+    Raw,
+}
+
+/// The frame whose payload is being received.
+#[derive(Debug, Clone, Copy)]
+struct InFrame {
+    header: FrameHeader,
+    opcode: OpCode,
+    remaining: u64,
+    received: usize,
+    sink: Sink,
+}
+
+/// One WebSocket connection after the handshake (RFC 6455 §5-§7), without I/O.
+///
+/// Feed received bytes to [`receive`](Connection::receive), drain
+/// [`poll_event`](Connection::poll_event), and write what
+/// [`take_outgoing`](Connection::take_outgoing) returns.
+pub struct Connection {
+    role: Role,
+    limits: Limits,
+    rng: Box<dyn MaskRng>,
+    state: State,
+    auto_pong: bool,
+    waiting_for_close_response: bool,
+    close_reason_code: Option<u16>,
+    close_description: Option<String>,
+    events: VecDeque<Event>,
+    out: Vec<u8>,
+    header_buf: [u8; MAX_HEADER_LEN],
+    header_len: usize,
+    frame: Option<InFrame>,
+    message: MessageAssembler,
+    control: Vec<u8>,
+    raw: Vec<u8>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("role", &self.role)
+            .field("state", &self.state)
+            .field("close_reason_code", &self.close_reason_code)
+            .field("pending_events", &self.events.len())
+            .field("outgoing_len", &self.out.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A connection in state `Open`. A client masks outgoing frames with keys from `rng`.
+    pub fn new(role: Role, limits: Limits, rng: Box<dyn MaskRng>) -> Connection {
+        Connection {
+            role,
+            limits,
+            rng,
+            state: State::Open,
+            auto_pong: true,
+            waiting_for_close_response: false,
+            close_reason_code: None,
+            close_description: None,
+            events: VecDeque::new(),
+            out: Vec::new(),
+            header_buf: [0; MAX_HEADER_LEN],
+            header_len: 0,
+            frame: None,
+            message: MessageAssembler::new(),
+            control: Vec::with_capacity(125),
+            raw: Vec::new(),
+        }
+    }
+
+    /// This endpoint's role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Appends bytes and parses all complete frames; events are queued for
+    /// [`poll_event`](Connection::poll_event). Whole frames are parsed straight
+    /// from `data`; only an incomplete header is copied aside, and payloads are
+    /// unmasked in place in their destination. After a fatal error, once the
+    /// peer's close frame arrived, or once `Closed`, further input is ignored.
+    pub fn receive(&mut self, data: &[u8]) {
+        let mut pos = 0;
+        while pos < data.len() && self.state.receives_frames() {
+            let rest = data.get(pos..).unwrap_or(&[]);
+            if self.frame.is_none() {
+                match self.read_header(rest) {
+                    Ok(Some(used)) => pos += used,
+                    Ok(None) => return,
+                    Err(err) => return self.fail(err),
+                }
+            }
+            let rest = data.get(pos..).unwrap_or(&[]);
+            match self.read_payload(rest) {
+                Ok(used) => pos += used,
+                Err(err) => return self.fail(err),
+            }
+        }
+    }
+
+    /// Decodes the next header from `rest` (after any bytes kept from earlier
+    /// calls) and starts the frame. Returns the bytes of `rest` consumed, or
+    /// `None` when all of `rest` was kept because the header is incomplete.
+    fn read_header(&mut self, rest: &[u8]) -> Result<Option<usize>, ProtocolError> {
+        let kept = self.header_len;
+        let decoded = if kept == 0 {
+            decode_header(rest)?
+        } else {
+            let copy = (MAX_HEADER_LEN - kept).min(rest.len());
+            self.header_buf[kept..kept + copy].copy_from_slice(&rest[..copy]);
+            decode_header(&self.header_buf[..kept + copy])?
+        };
+        match decoded {
+            HeaderDecode::Incomplete { .. } => {
+                // Incomplete means fewer than MAX_HEADER_LEN bytes in all, so `rest` fits.
+                let total = kept + rest.len();
+                if let Some(dst) = self.header_buf.get_mut(kept..total) {
+                    dst.copy_from_slice(rest);
+                }
+                self.header_len = total;
+                Ok(None)
+            }
+            HeaderDecode::Complete { header, len } => {
+                self.header_len = 0;
+                self.start_frame(header)?;
+                Ok(Some(len - kept))
+            }
+        }
+    }
+
+    /// Applies the checks that depend on role and limits, then picks where the
+    /// payload goes and reserves only what the header announced.
+    fn start_frame(&mut self, header: FrameHeader) -> Result<(), ProtocolError> {
+        if header.payload_len > self.limits.max_frame_size {
+            return Err(ProtocolError::FrameTooLarge {
+                size: header.payload_len,
+                max: self.limits.max_frame_size,
+            });
+        }
+        // RFC 6455 §5.2: RSV bits MUST be 0 unless an extension defines them.
+        if header.has_rsv() {
+            return Err(ProtocolError::ReservedBits);
+        }
+        let opcode = OpCode::from_u8(header.opcode)?;
+        // RFC 6455 §5.1: a server MUST close on an unmasked frame, a client on a masked one.
+        match (self.role, header.mask.is_some()) {
+            (Role::Server, false) => return Err(ProtocolError::UnmaskedClientFrame),
+            (Role::Client, true) => return Err(ProtocolError::MaskedServerFrame),
+            _ => {}
+        }
+        // Bounded by max_frame_size, checked above.
+        let len = usize::try_from(header.payload_len).unwrap_or(usize::MAX);
+        let sink = if opcode.is_control() {
+            self.control.clear();
+            Sink::Control
+        } else if self.limits.assemble_fragments {
+            self.message
+                .begin_frame(header.opcode, header.payload_len, &self.limits)?;
+            Sink::Message
+        } else {
+            self.raw = Vec::with_capacity(len);
+            Sink::Raw
+        };
+        self.frame = Some(InFrame {
+            header,
+            opcode,
+            remaining: header.payload_len,
+            received: 0,
+            sink,
+        });
+        Ok(())
+    }
+
+    /// Moves as much of the current frame's payload as `rest` holds into its
+    /// sink; finishes the frame when complete. Returns the bytes consumed.
+    fn read_payload(&mut self, rest: &[u8]) -> Result<usize, ProtocolError> {
+        let Some(mut frame) = self.frame.take() else {
+            return Ok(0);
+        };
+        let take = usize::try_from(frame.remaining).map_or(rest.len(), |r| r.min(rest.len()));
+        let chunk = rest.get(..take).unwrap_or(&[]);
+        let mask = frame.header.mask;
+        match frame.sink {
+            Sink::Message => self.message.extend(chunk, mask, frame.received)?,
+            Sink::Control => append_unmasked(&mut self.control, chunk, mask, frame.received),
+            Sink::Raw => append_unmasked(&mut self.raw, chunk, mask, frame.received),
+        }
+        frame.remaining -= take as u64;
+        frame.received += take;
+        if frame.remaining == 0 {
+            self.finish_frame(&frame)?;
+        } else {
+            self.frame = Some(frame);
+        }
+        Ok(take)
+    }
+
+    fn finish_frame(&mut self, frame: &InFrame) -> Result<(), ProtocolError> {
+        let h = &frame.header;
+        match frame.sink {
+            Sink::Message => {
+                if let Some((binary, data)) = self.message.end_frame(h.fin)? {
+                    self.events.push_back(Event::Message { binary, data });
+                }
+            }
+            Sink::Raw => {
+                let payload = std::mem::take(&mut self.raw);
+                self.events.push_back(raw_frame_event(h, payload, None));
+            }
+            Sink::Control => {
+                let payload = std::mem::take(&mut self.control);
+                if !self.limits.assemble_fragments {
+                    let event = if frame.opcode == OpCode::Close {
+                        let (status, rest) = split_close_payload(&payload);
+                        raw_frame_event(h, rest.to_vec(), status)
+                    } else {
+                        raw_frame_event(h, payload.clone(), None)
+                    };
+                    self.events.push_back(event);
+                }
+                let result = self.handle_control(frame.opcode, &payload);
+                // Keep the buffer (capacity 125) for the next control frame.
+                self.control = payload;
+                result?;
+            }
+        }
+        Ok(())
+    }
+
+    fn handle_control(&mut self, opcode: OpCode, payload: &[u8]) -> Result<(), ProtocolError> {
+        match opcode {
+            OpCode::Ping => {
+                // RFC 6455 §5.5.2: answer with a pong carrying the same payload.
+                if self.auto_pong {
+                    self.pong(payload);
+                }
+                self.events.push_back(Event::Ping(payload.to_vec()));
+            }
+            OpCode::Pong => self.events.push_back(Event::Pong(payload.to_vec())),
+            OpCode::Close => self.handle_close(payload)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// RFC 6455 §5.5.1 / §7.1.5: a close frame either answers ours or starts the handshake.
+    fn handle_close(&mut self, payload: &[u8]) -> Result<(), ProtocolError> {
+        if self.waiting_for_close_response {
+            self.waiting_for_close_response = false;
+            self.state = State::Closed;
+            self.discard_input();
+            self.events.push_back(Event::CloseCompleted);
+            return Ok(());
+        }
+        let (code, reason) = split_close_payload(payload);
+        // RFC 6455 §5.5.1: the reason is UTF-8; §8.1: invalid UTF-8 fails with 1007.
+        let reason = simdutf8::basic::from_utf8(reason).map_err(|_| ProtocolError::InvalidUtf8)?;
+        // A 1-byte payload (RFC 6455 §5.5.1 needs 0 or >= 2) or a code not allowed on
+        // the wire (§7.4) is answered with 1002.
+        let valid = payload.len() != 1 && code.is_none_or(close::is_valid_wire_code);
+        let reply = if valid {
+            close::NORMAL
+        } else {
+            close::PROTOCOL_ERROR
+        };
+        let reported = code.unwrap_or(close::NOT_PROVIDED);
+        let description = if reason.is_empty() {
+            close::description(reported).unwrap_or("").to_owned()
+        } else {
+            reason.to_owned()
+        };
+        self.send_close_frame(reply, "");
+        self.state = State::PeerRequestedClose;
+        self.close_reason_code = Some(reported);
+        self.close_description = Some(description.clone());
+        self.discard_input();
+        self.events.push_back(Event::CloseRequested {
+            code,
+            reason: description,
+        });
+        Ok(())
+    }
+
+    /// Fails the connection (RFC 6455 §7.1.7): close frame with the error's code, state `Closed`.
+    fn fail(&mut self, err: ProtocolError) {
+        let code = err.close_code();
+        let reason = err.to_string();
+        self.drop_connection(code, &reason, false);
+        self.events.push_back(Event::Dropped { code, reason });
+    }
+
+    fn discard_input(&mut self) {
+        self.header_len = 0;
+        self.frame = None;
+        self.message.reset();
+        self.control.clear();
+        self.raw = Vec::new();
+    }
+
+    /// The next queued event, in wire order.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Number of queued events.
+    pub fn pending_events(&self) -> usize {
+        self.events.len()
+    }
+
+    fn next_mask(&mut self) -> Option<[u8; 4]> {
+        if self.role.masks_outgoing() {
+            let mut key = [0u8; 4];
+            self.rng.fill(&mut key);
+            Some(key)
+        } else {
+            None
+        }
+    }
+
+    fn write_frame(&mut self, fin: bool, opcode: u8, parts: &[&[u8]]) {
+        let header = FrameHeader {
+            fin,
+            rsv1: false,
+            rsv2: false,
+            rsv3: false,
+            opcode,
+            mask: self.next_mask(),
+            payload_len: 0,
+        };
+        encode_frame(&mut self.out, &header, parts);
+    }
+
+    /// Queues a text (`binary` = false) or binary message, split into
+    /// `ceil(len / fragmentation_threshold)` frames when `fragment_outgoing` is
+    /// on and the payload is longer than the threshold. Returns false (and sends
+    /// nothing) unless the state is `Open`: after a close frame no data may follow
+    /// (RFC 6455 §5.5.1). Text must already be UTF-8 (the caller holds a `str`).
+    pub fn send_message(&mut self, binary: bool, payload: &[u8]) -> bool {
+        if !self.state.accepts_data() {
+            return false;
+        }
+        let opcode = if binary { 0x2 } else { 0x1 };
+        let threshold = self.limits.fragmentation_threshold;
+        if !self.limits.fragment_outgoing || threshold == 0 || payload.len() <= threshold {
+            self.write_frame(true, opcode, &[payload]);
+            return true;
+        }
+        let count = payload.len().div_ceil(threshold);
+        for (i, piece) in payload.chunks(threshold).enumerate() {
+            let op = if i == 0 { opcode } else { 0x0 };
+            self.write_frame(i + 1 == count, op, &[piece]);
+        }
+        true
+    }
+
+    /// Queues a raw frame, as `WebSocketConnection.sendFrame` with
+    /// `WebSocketFrame.toBuffer`: the given bits, `opcode & 0xF`, and for opcode
+    /// 0x8 the 2-byte `close_status` (when given) before `payload`; masked per
+    /// role. Nothing is validated. Returns false (nothing sent) unless `Open`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_frame(
+        &mut self,
+        fin: bool,
+        rsv1: bool,
+        rsv2: bool,
+        rsv3: bool,
+        opcode: u8,
+        payload: &[u8],
+        close_status: Option<u16>,
+    ) -> bool {
+        if !self.state.accepts_data() {
+            return false;
+        }
+        let header = FrameHeader {
+            fin,
+            rsv1,
+            rsv2,
+            rsv3,
+            opcode: opcode & 0x0F,
+            mask: self.next_mask(),
+            payload_len: 0,
+        };
+        let status = close_status.map(u16::to_be_bytes);
+        match status {
+            Some(ref code) if opcode & 0x0F == 0x8 => {
+                encode_frame(&mut self.out, &header, &[code, payload])
+            }
+            _ => encode_frame(&mut self.out, &header, &[payload]),
+        }
+        true
+    }
+
+    /// Queues a ping. A payload over 125 bytes is cut to 125 (RFC 6455 §5.5;
+    /// `websocket` cuts to 124). Returns false (nothing sent) unless `Open`.
+    pub fn ping(&mut self, payload: &[u8]) -> bool {
+        self.send_control(0x9, payload)
+    }
+
+    /// Queues a pong; same rules as [`ping`](Connection::ping).
+    pub fn pong(&mut self, payload: &[u8]) -> bool {
+        self.send_control(0xA, payload)
+    }
+
+    fn send_control(&mut self, opcode: u8, payload: &[u8]) -> bool {
+        if !self.state.accepts_data() {
+            return false;
+        }
+        let payload = payload.get(..125).unwrap_or(payload);
+        self.write_frame(true, opcode, &[payload]);
+        true
+    }
+
+    /// Queues a close frame if the state still allows one (`websocket`'s
+    /// `sendCloseFrame`: `Open` or `PeerRequestedClose`); the reason is cut to
+    /// 123 bytes at a char boundary.
+    fn send_close_frame(&mut self, code: u16, reason: &str) {
+        if !self.state.can_send_close() {
+            return;
+        }
+        let reason = close::truncate_reason(reason);
+        self.write_frame(true, 0x8, &[&code.to_be_bytes(), reason.as_bytes()]);
+    }
+
+    /// `websocket`'s `close()`: starts the close handshake (RFC 6455 §7.1.2).
+    /// Does nothing unless `Open`. A code `websocket` rejects gives
+    /// `Err(ProtocolError::InvalidCloseCode)` (`Close code N is not valid.`).
+    /// Queues the close frame, state `Ending`, and remembers code and reason as
+    /// [`close_reason_code`](Connection::close_reason_code) /
+    /// [`close_description`](Connection::close_description). The caller passes
+    /// [`close::description`](crate::close::description) for a missing reason.
+    pub fn close(&mut self, code: u16, reason: &str) -> Result<(), ProtocolError> {
+        if self.state != State::Open {
+            return Ok(());
+        }
+        if !close::is_valid_local_code(code) {
+            return Err(ProtocolError::InvalidCloseCode { code });
+        }
+        self.close_reason_code = Some(code);
+        self.close_description = Some(reason.to_owned());
+        self.waiting_for_close_response = true;
+        self.send_close_frame(code, reason);
+        self.state = State::Ending;
+        Ok(())
+    }
+
+    /// `websocket`'s `drop()`: state `Closed`, discards partial input and any
+    /// open message, and queues a close frame unless `skip_close_frame` (or the
+    /// state no longer allows one).
+    pub fn drop_connection(&mut self, code: u16, reason: &str, skip_close_frame: bool) {
+        self.close_reason_code = Some(code);
+        self.close_description = Some(reason.to_owned());
+        self.discard_input();
+        if !skip_close_frame {
+            self.send_close_frame(code, reason);
+        }
+        self.state = State::Closed;
+        self.waiting_for_close_response = false;
+    }
+
+    /// The transport closed. Returns `(code, description)` for the 'close'
+    /// event: what a close frame (ours or the peer's) or a drop recorded; a peer
+    /// close frame without status gives 1005 `Reason not provided` (RFC 6455
+    /// §7.1.5); no close frame at all gives 1006 `Connection dropped by remote
+    /// peer.`. State `Closed`.
+    pub fn transport_closed(&mut self) -> (u16, String) {
+        self.state = State::Closed;
+        self.waiting_for_close_response = false;
+        self.discard_input();
+        let code = *self.close_reason_code.get_or_insert(close::ABNORMAL);
+        let description = self
+            .close_description
+            .get_or_insert_with(|| close::DROPPED_BY_PEER.to_owned())
+            .clone();
+        (code, description)
+    }
+
+    /// Our close frame got no answer within `closeTimeout`: state `Closed`
+    /// (the driver then ends the socket).
+    pub fn close_timeout_elapsed(&mut self) {
+        if self.waiting_for_close_response {
+            self.waiting_for_close_response = false;
+            self.state = State::Closed;
+            self.discard_input();
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The close code once closing or closed (`None` while open: -1 in JS).
+    pub fn close_reason_code(&self) -> Option<u16> {
+        self.close_reason_code
+    }
+
+    /// The close description once closing or closed (`None` while open).
+    pub fn close_description(&self) -> Option<&str> {
+        self.close_description.as_deref()
+    }
+
+    /// Whether our close frame is waiting for the peer's reply.
+    pub fn is_waiting_for_close_response(&self) -> bool {
+        self.waiting_for_close_response
+    }
+
+    /// When true (the default) the core answers pings itself with a pong of the
+    /// same payload, and still emits [`Event::Ping`].
+    pub fn set_auto_pong(&mut self, on: bool) {
+        self.auto_pong = on;
+    }
+
+    /// Whether bytes are queued for the wire.
+    pub fn has_outgoing(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Moves the queued wire bytes out (appends to `out`), leaving the internal
+    /// buffer empty. When `out` is empty the buffers are swapped, not copied.
+    pub fn take_outgoing_into(&mut self, out: &mut Vec<u8>) {
+        if out.is_empty() {
+            std::mem::swap(&mut self.out, out);
+        } else {
+            out.extend_from_slice(&self.out);
+            self.out.clear();
+        }
+    }
+
+    /// Moves the queued wire bytes out.
+    pub fn take_outgoing(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Bytes queued and not yet taken.
+    pub fn outgoing_len(&self) -> usize {
+        self.out.len()
+    }
+}
+
+fn append_unmasked(buf: &mut Vec<u8>, chunk: &[u8], mask: Option<[u8; 4]>, offset: usize) {
+    let start = buf.len();
+    buf.extend_from_slice(chunk);
+    if let (Some(key), Some(new)) = (mask, buf.get_mut(start..)) {
+        apply_mask(new, key, offset);
+    }
+}
+
+/// Splits a close payload into its status code and reason (a 1-byte payload has neither).
+fn split_close_payload(payload: &[u8]) -> (Option<u16>, &[u8]) {
+    match payload {
+        [hi, lo, reason @ ..] => (Some(u16::from_be_bytes([*hi, *lo])), reason),
+        _ => (None, &[]),
+    }
+}
+
+fn raw_frame_event(h: &FrameHeader, payload: Vec<u8>, close_status: Option<u16>) -> Event {
+    Event::Frame {
+        fin: h.fin,
+        rsv1: h.rsv1,
+        rsv2: h.rsv2,
+        rsv3: h.rsv3,
+        opcode: h.opcode,
+        payload,
+        close_status,
+    }
+}
