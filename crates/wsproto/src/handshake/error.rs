@@ -29,6 +29,10 @@ pub enum HandshakeError {
     },
     /// The request is not a `GET` (RFC 6455 §4.1, item 2) (405).
     MethodNotAllowed(String),
+    /// The request lacks `Upgrade: websocket` or `Connection: Upgrade`
+    /// (RFC 6455 §4.1, items 5 and 6) (400). Only the Rust-owned listener
+    /// checks this; Node does not report such requests as upgrades.
+    NotAnUpgrade,
     /// No `Host` header (RFC 6455 §4.1, item 4) (400).
     MissingHost,
     /// No `Sec-WebSocket-Key` header, or an empty one (400).
@@ -40,6 +44,9 @@ pub enum HandshakeError {
     /// `Sec-WebSocket-Version: 13`. Carries the version as `websocket`
     /// prints it (`parseInt` of the header).
     UnsupportedVersion(String),
+    /// A `Cookie` value that is not valid percent-encoded UTF-8 (400; the
+    /// text is the `URIError` `websocket`'s `decodeURIComponent` throws).
+    MalformedCookie,
     /// `accept()` named a subprotocol containing a character that is not
     /// allowed in an RFC 2616 token.
     IllegalProtocolCharacter(char),
@@ -79,7 +86,9 @@ impl HandshakeError {
             Self::MalformedRequest(_)
             | Self::MissingHost
             | Self::MissingKey
-            | Self::MissingVersion => 400,
+            | Self::MissingVersion
+            | Self::MalformedCookie
+            | Self::NotAnUpgrade => 400,
             Self::TooManyHeaders { .. } | Self::HeadTooLarge { .. } => 431,
             Self::MethodNotAllowed(_) => 405,
             Self::UnsupportedVersion(_) => 426,
@@ -109,6 +118,9 @@ impl fmt::Display for HandshakeError {
             Self::MethodNotAllowed(method) => {
                 write!(f, "WebSocket upgrade requests must use GET, not {method}.")
             }
+            Self::NotAnUpgrade => {
+                f.write_str("Request must carry Upgrade: websocket and Connection: Upgrade.")
+            }
             Self::MissingHost => f.write_str("Client must provide a Host header."),
             Self::MissingKey => f.write_str("Client must provide a value for Sec-WebSocket-Key."),
             Self::MissingVersion => {
@@ -119,6 +131,7 @@ impl fmt::Display for HandshakeError {
                 f,
                 "Unsupported websocket client version: {v}Only versions 8 and 13 are supported."
             ),
+            Self::MalformedCookie => f.write_str("URI malformed"),
             Self::IllegalProtocolCharacter(c) => {
                 write!(f, "Illegal character \"{c}\" in subprotocol.")
             }
