@@ -1,5 +1,6 @@
 //! `#[napi]` items only: translate between JS and Rust and contain panics.
 
+pub mod client;
 pub mod rng;
 
 use napi_derive::napi;
