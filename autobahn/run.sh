@@ -13,7 +13,7 @@
 #            unless --force is given too)
 #
 # Everything listens on 127.0.0.1 only. Reports go to autobahn/reports/<role>/ (open index.html there).
-# AUTOBAHN_TIMEOUT (seconds, default 1200) bounds each role's wstest run.
+# AUTOBAHN_TIMEOUT (seconds, default 1200) bounds each role's run; see client.js for the client role's own limits.
 # Exit status: 0 when every case matches the expectation, non-zero otherwise.
 set -euo pipefail
 
@@ -31,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     --cases) cases="${2:?--cases needs a list}"; shift ;;
     --update) check_flags+=(--update) ;;
     --force) check_flags+=(--force) ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "autobahn/run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
