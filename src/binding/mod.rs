@@ -1,6 +1,7 @@
 //! `#[napi]` items only: translate between JS and Rust and contain panics.
 
 pub mod client;
+pub mod handshake;
 pub mod rng;
 
 use napi_derive::napi;
