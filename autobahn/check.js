@@ -122,7 +122,15 @@ function caseDetails(dir, entry) {
         .replace(/<[^>]+>/g, '')
         .replace(/\s+/g, ' ')
         .trim();
+    const brief = (v) => {
+      const s = JSON.stringify(v);
+      return s.length > 160 ? s.slice(0, 160) + '...' : s;
+    };
     const lines = ['case:    ' + flat(report.description), 'verdict: ' + flat(report.result)];
+    if (report.expected && report.expected.OK && Array.isArray(report.received)) {
+      // NON-STRICT verdicts only say "matches at least one expected": show what a strict run sees.
+      lines.push('wanted:  ' + brief(report.expected.OK) + ', received: ' + brief(report.received));
+    }
     if (entry.behaviorClose !== 'OK') lines.push('close:   ' + flat(report.resultClose));
     return lines;
   } catch {
