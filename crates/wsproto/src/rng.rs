@@ -17,7 +17,11 @@ impl FixedRng {
     /// Creates a generator seeded with `seed` (0 is replaced by a constant).
     pub fn new(seed: u64) -> Self {
         FixedRng {
-            state: if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed },
+            state: if seed == 0 {
+                0x9E37_79B9_7F4A_7C15
+            } else {
+                seed
+            },
         }
     }
 }
