@@ -1,0 +1,256 @@
+'use strict';
+/**
+ * Turns the aggregated results into the terminal table, the Markdown report
+ * and the SVG chart. Pure functions of the JSON written to bench/results/.
+ */
+const { LABELS } = require('./scenarios');
+
+/** Generator CPU share above which a run may measure the generator, not the server. */
+const GEN_LIMIT = 0.85;
+
+/** Bar colours per target in the chart. */
+const COLORS = {
+  'websocket-rs': '#d9480f',
+  websocket: '#5c7cfa',
+  ws: '#868e96',
+  native: '#2b8a3e',
+  net: '#94d82d'
+};
+
+/**
+ * Formats a number compactly (1.23M, 45.6k, 789, 12.3, 1.23).
+ * @param {number | null | undefined} v
+ * @returns {string}
+ */
+function fmt(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1e6) return (v / 1e6).toFixed(2) + 'M';
+  if (a >= 1e4) return (v / 1e3).toFixed(1) + 'k';
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+/**
+ * Formats a ratio against ws.
+ * @param {number | null} r
+ * @returns {string}
+ */
+function fmtRatio(r) {
+  return r === null || !Number.isFinite(r) ? '–' : (r >= 10 ? r.toFixed(1) : r.toFixed(2)) + '×';
+}
+
+/**
+ * The rows of one scenario's table: a header row, then one row per target.
+ * @param {object} s aggregated scenario
+ * @returns {string[][]}
+ */
+function rows(s) {
+  const head = ['target', s.unit + ' (median)', 'min–max', 'vs ws'];
+  if (s.extra) head.push(s.extraLabel || s.extra);
+  head.push('CPU-µs/' + s.per, 'CPU vs ws', 'RSS MiB', 'runs');
+  const out = [head];
+  for (const t of s.targets) {
+    const label = LABELS[t.target] || t.target;
+    if (t.status !== 'ok') {
+      const row = [label, t.status + ': ' + shorten(t.error || '', 90)];
+      while (row.length < head.length) row.push('');
+      out.push(row);
+      continue;
+    }
+    const row = [label + (t.genFlag ? ' ⚠' : ''), fmt(t.median), fmt(t.min) + '–' + fmt(t.max), fmtRatio(t.ratio)];
+    if (s.extra) row.push(fmt(t.extraMedian));
+    row.push(fmt(t.cpuPer), fmtRatio(t.cpuRatio), t.rssKb === null ? '–' : (t.rssKb / 1024).toFixed(0), String(t.runs));
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * Cuts a text to `n` characters.
+ * @param {string} text
+ * @param {number} n
+ * @returns {string}
+ */
+function shorten(text, n) {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > n ? one.slice(0, n - 1) + '…' : one;
+}
+
+/**
+ * A plain-text table with padded columns.
+ * @param {string[][]} table
+ * @returns {string}
+ */
+function textTable(table) {
+  const widths = [];
+  for (const row of table) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] || 0, [...cell].length)));
+  return table
+    .map((row, r) => {
+      const line = row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+      return r === 0 ? line + '\n' + '-'.repeat(line.length) : line;
+    })
+    .join('\n');
+}
+
+/**
+ * A Markdown table.
+ * @param {string[][]} table
+ * @returns {string}
+ */
+function mdTable(table) {
+  const [head, ...body] = table;
+  const esc = (c) => c.replace(/\|/g, '\\|');
+  const lines = [
+    '| ' + head.map(esc).join(' | ') + ' |',
+    '|' + head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|') + '|'
+  ];
+  for (const row of body) lines.push('| ' + row.map(esc).join(' | ') + ' |');
+  return lines.join('\n');
+}
+
+/**
+ * The terminal report.
+ * @param {object} result
+ * @returns {string}
+ */
+function terminal(result) {
+  const parts = [];
+  for (const s of result.scenarios) {
+    parts.push('\n' + s.title + ' — ' + s.what + '\n' + textTable(rows(s)));
+  }
+  parts.push(
+    '\n"vs ws" > 1 means better than ws (more per second, or less time, memory or CPU). ' +
+      '⚠ = the generator used more than ' +
+      GEN_LIMIT * 100 +
+      " % of its core in some run (the number may be the generator's limit)."
+  );
+  return parts.join('\n');
+}
+
+/**
+ * Escapes text for XML.
+ * @param {string} text
+ * @returns {string}
+ */
+function xml(text) {
+  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * An SVG chart: for every scenario, one bar per target showing how many times
+ * better than ws it is, on a log scale centred on ws = 1.
+ * @param {object} result
+ * @returns {string}
+ */
+function chart(result) {
+  const groups = result.scenarios
+    .map((s) => ({ s, bars: s.targets.filter((t) => t.status === 'ok' && Number.isFinite(t.ratio) && t.ratio > 0) }))
+    .filter((g) => g.bars.length > 0);
+  const ratios = groups.flatMap((g) => g.bars.map((t) => t.ratio));
+  const lo = Math.pow(2, Math.max(-5, Math.min(-1, Math.floor(Math.log2(Math.min(1, ...ratios))))));
+  const hi = Math.pow(2, Math.min(8, Math.max(1, Math.ceil(Math.log2(Math.max(1, ...ratios))))));
+  const left = 250;
+  const width = 620;
+  const bar = 14;
+  const gap = 4;
+  const top = 70;
+  const x = (r) =>
+    left + ((Math.log2(Math.min(hi, Math.max(lo, r))) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo))) * width;
+  let y = top;
+  const body = [];
+  for (const g of groups) {
+    body.push(`<text x="8" y="${y + 12}" class="group">${xml(g.s.title)}</text>`);
+    y += 18;
+    for (const t of g.bars) {
+      const x1 = x(1);
+      const x2 = x(t.ratio);
+      const from = Math.min(x1, x2);
+      const w = Math.max(1, Math.abs(x2 - x1));
+      body.push(`<text x="${left - 6}" y="${y + bar - 3}" class="label">${xml(LABELS[t.target] || t.target)}</text>`);
+      body.push(
+        `<rect x="${from.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${COLORS[t.target] || '#333'}"/>`
+      );
+      const tx = t.ratio >= 1 ? x2 + 4 : x2 - 4;
+      const anchor = t.ratio >= 1 ? 'start' : 'end';
+      body.push(
+        `<text x="${tx.toFixed(1)}" y="${y + bar - 3}" class="value" text-anchor="${anchor}">${fmtRatio(t.ratio)}</text>`
+      );
+      y += bar + gap;
+    }
+    y += 8;
+  }
+  const ticks = [];
+  for (let r = lo; r <= hi; r *= 2) {
+    const tx = x(r).toFixed(1);
+    ticks.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${y}" class="${r === 1 ? 'one' : 'grid'}"/>`);
+    ticks.push(`<text x="${tx}" y="${top - 10}" class="tick" text-anchor="middle">${r < 1 ? '1/' + 1 / r : r}×</text>`);
+  }
+  const height = y + 10;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${height}" viewBox="0 0 ${left + width + 60} ${height}" font-family="sans-serif">`,
+    '<style>.group{font-size:13px;font-weight:bold}.label{font-size:11px;text-anchor:end}.value{font-size:10px}' +
+      '.tick{font-size:10px;fill:#555}.grid{stroke:#e5e5e5}.one{stroke:#333;stroke-width:1.5}</style>',
+    '<rect width="100%" height="100%" fill="#fff"/>',
+    `<text x="8" y="20" font-size="15" font-weight="bold">Compared with ws (log scale, ws = 1×; right of the line is better)</text>`,
+    `<text x="8" y="38" font-size="11" fill="#555">More msg/s, MB/s or conn/s; less latency, memory per connection or broadcast time. Medians of ${result.config.rounds} interleaved round(s), ${xml(result.machine.summary)}.</text>`,
+    ...ticks,
+    ...body,
+    '</svg>',
+    ''
+  ].join('\n');
+}
+
+/**
+ * The Markdown report (docs/benchmarks.md).
+ * @param {object} result
+ * @param {string} chartPath path of the SVG relative to the docs folder
+ * @returns {string}
+ */
+function markdown(result, chartPath) {
+  const m = result.machine;
+  const lines = [
+    '# Benchmarks',
+    '',
+    '<!-- Generated by `npm run bench` (bench/run.js) from bench/results/latest.json. Do not edit by hand. -->',
+    '',
+    `Generated ${result.generated} by \`${result.command}\`.`,
+    '',
+    `![Compared with ws](${chartPath})`,
+    '',
+    '## Machine and settings',
+    '',
+    `- CPU: ${m.cpu} (${m.cores} cores), ${m.memoryGiB} GiB memory, Linux ${m.kernel}`,
+    `- Node ${m.node}, ${m.rustc}; servers pinned to core 0, generator to core 1 (\`taskset\`)`,
+    `- Load average before / after: ${m.loadBefore} / ${m.loadAfter} (other work on the machine adds noise)`,
+    `- ${result.config.rounds} round(s), implementations interleaved within each round; ${result.config.duration} s measured after ${result.config.warmup} s warm-up per run; ${result.config.connections} connections for the pipelined echoes`,
+    '- Numbers are medians over the rounds, with min–max. "vs ws" > 1 means better than ws (more per second, or less time, memory or CPU).',
+    '- CPU-µs is the CPU time of the server process (all threads, from `/proc`) over the measured window, divided by messages (or connections); for the client scenario it is the client process.',
+    `- ⚠ marks a target where the generator used more than ${GEN_LIMIT * 100} % of its core in some run: its number may be the generator's limit.`,
+    ''
+  ];
+  if (result.unavailable.length) {
+    lines.push('## Not measured', '');
+    for (const u of result.unavailable) {
+      lines.push(`- **${u.target}** (${u.scenarios.join(', ')}): ${shorten(u.error, 300)}`);
+    }
+    lines.push('');
+  }
+  lines.push('## Results', '');
+  for (const s of result.scenarios) {
+    lines.push(`### ${s.title}`, '', s.what + '.', '', mdTable(rows(s)), '');
+  }
+  lines.push(
+    '## Method',
+    '',
+    "- `bench/loadgen` is a small Rust program with its own WebSocket framing (it does not use this package's protocol crate), so every server is measured by the same neutral client. It masks every frame it sends and checks every byte of every echo (sequence numbers catch lost or reordered messages).",
+    '- The references show the ceiling: `native` is `loadgen serve`, a minimal Rust WebSocket echo server; `net` is a raw TCP echo in Node (`bench/servers/net-echo.js`, no framing), driven in raw mode where a "message" is the same number of bytes.',
+    '- The servers under test are `bench/servers/echo.js <impl>` with compression off and the limits raised to 64 MiB; `websocket` and `websocket-rs` use their default fragmentation of outgoing messages (16 KiB frames).',
+    '- Each run starts a fresh server, so memory and JIT state do not carry over from another scenario.',
+    ''
+  );
+  return lines.join('\n');
+}
+
+module.exports = { GEN_LIMIT, terminal, chart, markdown, fmt };

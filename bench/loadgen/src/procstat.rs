@@ -1,0 +1,86 @@
+//! CPU time and memory of the server under test (from `/proc`) and of the
+//! generator itself (from `getrusage`).
+
+use std::fs;
+use std::time::Instant;
+
+/// One reading of the watched process and of the generator.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample {
+    /// When the reading was taken.
+    pub at: Instant,
+    /// CPU time of all threads of the watched process, in microseconds.
+    pub server_cpu_us: Option<u64>,
+    /// Resident set size of the watched process, in KiB.
+    pub server_rss_kb: Option<u64>,
+    /// User + system CPU time of the generator, in microseconds.
+    pub self_cpu_us: u64,
+}
+
+/// Reads the watched process `pid` (if any) and the generator's own CPU time.
+pub fn sample(pid: Option<u32>) -> Sample {
+    Sample {
+        at: Instant::now(),
+        server_cpu_us: pid.and_then(cpu_us),
+        server_rss_kb: pid.and_then(rss_kb),
+        self_cpu_us: self_cpu_us(),
+    }
+}
+
+/// CPU time of every thread of `pid` in microseconds. Uses the nanosecond
+/// counters in `/proc/<pid>/task/*/schedstat` when the kernel has them, and
+/// falls back to utime + stime from `/proc/<pid>/stat` (clock ticks).
+pub fn cpu_us(pid: u32) -> Option<u64> {
+    schedstat_us(pid).or_else(|| stat_us(pid))
+}
+
+fn schedstat_us(pid: u32) -> Option<u64> {
+    let mut total_ns = 0u64;
+    let mut any = false;
+    for entry in fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let path = entry.ok()?.path().join("schedstat");
+        let text = fs::read_to_string(path).ok()?;
+        total_ns += text.split_whitespace().next()?.parse::<u64>().ok()?;
+        any = true;
+    }
+    any.then_some(total_ns / 1000)
+}
+
+fn stat_us(pid: u32) -> Option<u64> {
+    let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name: state is field 3, so
+    // utime (field 14) and stime (field 15) are at offsets 11 and 12.
+    let rest = text.get(text.rfind(')')? + 1..)?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) * 1_000_000 / clock_ticks_per_second())
+}
+
+fn clock_ticks_per_second() -> u64 {
+    // SAFETY: sysconf takes an integer name and touches no memory of ours.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u64::try_from(ticks).ok().filter(|t| *t > 0).unwrap_or(100)
+}
+
+/// VmRSS of `pid` in KiB.
+pub fn rss_kb(pid: u32) -> Option<u64> {
+    let text = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User + system CPU time of this process (all threads), in microseconds,
+/// from `getrusage(RUSAGE_SELF)`.
+pub fn self_cpu_us() -> u64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `usage` is a valid, writable rusage; getrusage fills it or fails.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return 0;
+    }
+    // SAFETY: getrusage returned 0, so the struct is initialised (and it was zeroed before).
+    let usage = unsafe { usage.assume_init() };
+    let us = |t: libc::timeval| (t.tv_sec as u64) * 1_000_000 + t.tv_usec as u64;
+    us(usage.ru_utime) + us(usage.ru_stime)
+}
