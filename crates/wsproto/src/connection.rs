@@ -46,6 +46,7 @@ pub struct Connection {
     rng: Box<dyn MaskRng>,
     state: State,
     auto_pong: bool,
+    close_sent: bool,
     waiting_for_close_response: bool,
     close_reason_code: Option<u16>,
     close_description: Option<String>,
@@ -80,6 +81,7 @@ impl Connection {
             rng,
             state: State::Open,
             auto_pong: true,
+            close_sent: false,
             waiting_for_close_response: false,
             close_reason_code: None,
             close_description: None,
@@ -441,12 +443,15 @@ impl Connection {
     }
 
     /// Queues a close frame if the state still allows one (`websocket`'s
-    /// `sendCloseFrame`: `Open` or `PeerRequestedClose`); the reason is cut to
-    /// 123 bytes at a char boundary.
+    /// `sendCloseFrame`: `Open` or `PeerRequestedClose`) and none was sent yet
+    /// (RFC 6455 §5.5.1: one close frame per endpoint; `websocket` may send two
+    /// when `drop()` follows the peer's close); the reason is cut to 123 bytes at
+    /// a char boundary.
     fn send_close_frame(&mut self, code: u16, reason: &str) {
-        if !self.state.can_send_close() {
+        if !self.state.can_send_close() || self.close_sent {
             return;
         }
+        self.close_sent = true;
         let reason = close::truncate_reason(reason);
         self.write_frame(true, 0x8, &[&code.to_be_bytes(), reason.as_bytes()]);
     }

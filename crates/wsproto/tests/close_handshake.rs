@@ -259,7 +259,14 @@ fn drop_connection() {
         vec![(Some(1002), "Protocol error".into())]
     );
     assert_eq!(events(&mut c), vec![]);
-    // After the peer's close we may still reply; after ours, no second close frame.
+    // One close frame per endpoint: a drop after our reply to the peer's close sends none.
+    let mut c = server();
+    c.receive(&cf(true, 8, &close_payload(1000, "")));
+    assert_eq!(outgoing_closes(&mut c), vec![(Some(1000), String::new())]);
+    c.drop_connection(1002, "x", false);
+    assert!(!c.has_outgoing());
+    assert_eq!(c.transport_closed(), (1002, "x".to_owned()));
+    // Nor a drop after our own close.
     let mut c = server();
     c.close(1000, "").unwrap();
     c.take_outgoing();
