@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use wsproto::handshake::{
-    accept_response, parse_request_head, reject_response, AcceptParams, CookiesArg, HeadLimits, HeadStatus,
-    ServerOptions, UpgradeRequest,
+    accept_response, parse_request_head, reject_response, AcceptParams, CookiesArg, HeadLimits,
+    HeadStatus, ServerOptions, UpgradeRequest,
 };
 
 fn assert_clean(response: &[u8]) {
@@ -17,7 +17,10 @@ fn assert_clean(response: &[u8]) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let limits = HeadLimits { max_headers: 64, max_head_size: 8 * 1024 };
+    let limits = HeadLimits {
+        max_headers: 64,
+        max_head_size: 8 * 1024,
+    };
     let head = match parse_request_head(data, &limits) {
         Ok(HeadStatus::Complete(head)) => head,
         Ok(HeadStatus::Partial) => return,
@@ -43,9 +46,16 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             // Reasons and header values from the request must never split lines.
-            let extra: Vec<(String, String)> =
-                head.headers.get("x-extra").map(|v| vec![(v.to_owned(), v.to_owned())]).unwrap_or_default();
-            assert_clean(&reject_response(e.http_status(), Some(&e.to_string()), &extra));
+            let extra: Vec<(String, String)> = head
+                .headers
+                .get("x-extra")
+                .map(|v| vec![(v.to_owned(), v.to_owned())])
+                .unwrap_or_default();
+            assert_clean(&reject_response(
+                e.http_status(),
+                Some(&e.to_string()),
+                &extra,
+            ));
         }
     }
 });
