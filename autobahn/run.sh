@@ -107,6 +107,11 @@ EOF
     tail -n 20 "$dir/wstest.log" >&2
     return 1
   }
+  if ! kill -0 "$echo_pid" 2>/dev/null; then
+    # The cases after the crash show up as missing in check.js; say why.
+    echo "autobahn/run.sh: the $impl echo server exited during the run; last lines of its stderr:" >&2
+    tail -n 20 "$dir/echo-server.err" >&2
+  fi
   cleanup
 }
 
