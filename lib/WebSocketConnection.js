@@ -1,7 +1,705 @@
 'use strict';
-/** Placeholder until this class is implemented: constructing it throws. */
-function WebSocketConnection() {
-  throw new Error('WebSocketConnection: not implemented yet in websocket-rs');
+/**
+ * WebSocketConnection: websocket's connection API over the Rust protocol core.
+ *
+ * This file only translates: received bytes go to the native core in one call
+ * per chunk, which returns every event they produced as one packed batch; sends
+ * are framed (and masked) by the core into one output buffer per connection,
+ * written to the socket once per tick. Protocol rules, UTF-8 validation, close
+ * codes and limits all live in Rust (crates/wsproto).
+ */
+const EventEmitter = require('events').EventEmitter;
+const util = require('util');
+const native = require('./native');
+
+const KIND_TEXT = 1;
+const KIND_BINARY = 2;
+const KIND_FRAME = 3;
+const KIND_PING = 4;
+const KIND_PONG = 5;
+const KIND_CLOSE_REQUESTED = 6;
+const KIND_CLOSE_COMPLETED = 7;
+const KIND_DROPPED = 8;
+const NONE = 0xffffffff;
+
+/** Events described per native call (4 words each, plus 2 header words). */
+const META_EVENTS = 256;
+/** One meta array serves every connection: batches are consumed synchronously. */
+const sharedMeta = new Uint32Array(2 + META_EVENTS * 4);
+
+/** A binary message at least this large gets its own Buffer instead of a view into the batch. */
+const OWN_BUFFER_THRESHOLD = 64 * 1024;
+
+const EMPTY = Buffer.alloc(0);
+
+let WebSocketFrame = null;
+function frameClass() {
+  if (WebSocketFrame === null) WebSocketFrame = require('./WebSocketFrame');
+  return WebSocketFrame;
 }
+
+/**
+ * A no-op debug logger with websocket's `_debug.printOutput()` shape.
+ * @returns {Function}
+ */
+function makeDebug() {
+  const fn = function () {};
+  fn.printOutput = function () {};
+  return fn;
+}
+
+/**
+ * @param {import('net').Socket} socket
+ * @param {Array} extensions
+ * @param {string} protocol
+ * @param {boolean} maskOutgoingPackets true on the client
+ * @param {object} config server or client config
+ */
+function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, config) {
+  EventEmitter.call(this);
+  this._debug = makeDebug();
+  if (config.keepalive && !config.useNativeKeepalive) {
+    if (typeof config.keepaliveInterval !== 'number') {
+      throw new Error('keepaliveInterval must be specified and numeric if keepalive is true.');
+    }
+    if (config.dropConnectionOnKeepaliveTimeout && typeof config.keepaliveGracePeriod !== 'number') {
+      throw new Error(
+        'keepaliveGracePeriod  must be specified and numeric if dropConnectionOnKeepaliveTimeout is true.'
+      );
+    }
+  }
+
+  this.config = config;
+  this.socket = socket;
+  this.protocol = protocol;
+  this.extensions = extensions;
+  this.remoteAddress = socket.remoteAddress;
+  this.closeReasonCode = -1;
+  this.closeDescription = null;
+  this.closeEventEmitted = false;
+  this.maskOutgoingPackets = maskOutgoingPackets;
+  this.connected = true;
+  this.receivedEnd = false;
+  this.closeTimeout = config.closeTimeout;
+  this.assembleFragments = config.assembleFragments;
+  this.maxReceivedMessageSize = config.maxReceivedMessageSize;
+  this.outputBufferFull = false;
+  this.inputPaused = false;
+  this.socketHadError = false;
+  this.closeTimer = null;
+  this._keepaliveTimeoutID = null;
+  this._gracePeriodTimeoutID = null;
+  this._lastDataAt = 0;
+  this._pingListenerCount = 0;
+
+  this._native = native.connCreate(!!maskOutgoingPackets, {
+    maxReceivedFrameSize: config.maxReceivedFrameSize,
+    maxReceivedMessageSize: config.maxReceivedMessageSize,
+    assembleFragments: config.assembleFragments !== false,
+    fragmentOutgoingMessages: config.fragmentOutgoingMessages !== false,
+    fragmentationThreshold: config.fragmentationThreshold,
+    maxFragments: config.maxFragmentsPerMessage
+  });
+  this._sendCallbacks = [];
+  this._flushScheduled = false;
+  this._flushBound = this._flush.bind(this);
+  this._pendingBatch = null;
+  this._socketErrorDescription = null;
+  this._listenersAdded = false;
+  this._dropped = false;
+
+  this.on('newListener', (event) => {
+    if (event === 'ping') {
+      this._pingListenerCount++;
+      native.connSetAutoPong(this._native, false);
+    }
+  });
+  this.on('removeListener', (event) => {
+    if (event === 'ping') {
+      this._pingListenerCount--;
+      if (this._pingListenerCount <= 0) {
+        this._pingListenerCount = 0;
+        native.connSetAutoPong(this._native, true);
+      }
+    }
+  });
+
+  if (typeof socket.setNoDelay === 'function') socket.setNoDelay(config.disableNagleAlgorithm);
+  if (typeof socket.setTimeout === 'function') socket.setTimeout(0);
+
+  if (config.keepalive && !config.useNativeKeepalive) {
+    this.setKeepaliveTimer();
+  } else if (config.keepalive && config.useNativeKeepalive) {
+    if (typeof socket.setKeepAlive !== 'function') {
+      throw new Error('Unable to use native keepalive: unsupported by this version of Node.');
+    }
+    socket.setKeepAlive(true, config.keepaliveInterval);
+  }
+
+  // websocket removes every pre-existing 'error' listener of the socket.
+  socket.removeAllListeners('error');
+}
+
+util.inherits(WebSocketConnection, EventEmitter);
+
+WebSocketConnection.CLOSE_REASON_NORMAL = 1000;
+WebSocketConnection.CLOSE_REASON_GOING_AWAY = 1001;
+WebSocketConnection.CLOSE_REASON_PROTOCOL_ERROR = 1002;
+WebSocketConnection.CLOSE_REASON_UNPROCESSABLE_INPUT = 1003;
+WebSocketConnection.CLOSE_REASON_RESERVED = 1004;
+WebSocketConnection.CLOSE_REASON_NOT_PROVIDED = 1005;
+WebSocketConnection.CLOSE_REASON_ABNORMAL = 1006;
+WebSocketConnection.CLOSE_REASON_INVALID_DATA = 1007;
+WebSocketConnection.CLOSE_REASON_POLICY_VIOLATION = 1008;
+WebSocketConnection.CLOSE_REASON_MESSAGE_TOO_BIG = 1009;
+WebSocketConnection.CLOSE_REASON_EXTENSION_REQUIRED = 1010;
+WebSocketConnection.CLOSE_REASON_INTERNAL_SERVER_ERROR = 1011;
+WebSocketConnection.CLOSE_REASON_TLS_HANDSHAKE_FAILED = 1015;
+
+WebSocketConnection.CLOSE_DESCRIPTIONS = {
+  1000: 'Normal connection closure',
+  1001: 'Remote peer is going away',
+  1002: 'Protocol error',
+  1003: 'Unprocessable input',
+  1004: 'Reserved',
+  1005: 'Reason not provided',
+  1006: 'Abnormal closure, no further detail available',
+  1007: 'Invalid data received',
+  1008: 'Policy violation',
+  1009: 'Message too big',
+  1010: 'Extension requested by client is required',
+  1011: 'Internal Server Error',
+  1015: 'TLS Handshake Failed'
+};
+
+Object.defineProperties(WebSocketConnection.prototype, {
+  /** `'open'`, `'peer_requested_close'`, `'ending'` or `'closed'`. */
+  state: {
+    get: function () {
+      return native.connState(this._native);
+    },
+    enumerable: true
+  },
+  /** True after we sent a close frame and until the peer answers. */
+  waitingForCloseResponse: {
+    get: function () {
+      return native.connWaitingForCloseResponse(this._native);
+    },
+    enumerable: true
+  },
+  /** Bytes queued for this connection and not yet handed to the kernel. */
+  bytesWaitingToFlush: {
+    get: function () {
+      const queued = native.connOutgoingLen(this._native);
+      const inSocket = this.socket && typeof this.socket.writableLength === 'number' ? this.socket.writableLength : 0;
+      return queued + inSocket;
+    },
+    enumerable: true
+  }
+});
+
+/** Attaches the socket listeners; called once the handshake response is written. */
+WebSocketConnection.prototype._addSocketEventListeners = function () {
+  if (this._listenersAdded) return;
+  this._listenersAdded = true;
+  this.socket.on('error', this.handleSocketError.bind(this));
+  this.socket.on('end', this.handleSocketEnd.bind(this));
+  this.socket.on('close', this.handleSocketClose.bind(this));
+  this.socket.on('drain', this.handleSocketDrain.bind(this));
+  this.socket.on('pause', this.handleSocketPause.bind(this));
+  this.socket.on('resume', this.handleSocketResume.bind(this));
+  this.socket.on('data', this.handleSocketData.bind(this));
+};
+
+// --- keepalive -------------------------------------------------------------
+
+WebSocketConnection.prototype.setKeepaliveTimer = function () {
+  this.clearKeepaliveTimer();
+  this._lastDataAt = Date.now();
+  this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), this.config.keepaliveInterval);
+};
+
+WebSocketConnection.prototype.clearKeepaliveTimer = function () {
+  if (this._keepaliveTimeoutID) {
+    clearTimeout(this._keepaliveTimeoutID);
+    this._keepaliveTimeoutID = null;
+  }
+};
+
+WebSocketConnection.prototype.handleKeepaliveTimer = function () {
+  this._keepaliveTimeoutID = null;
+  // Data arrivals only stamp _lastDataAt (cheap); the timer re-arms itself
+  // for the remaining time instead of being reset on every chunk.
+  const idle = Date.now() - this._lastDataAt;
+  const interval = this.config.keepaliveInterval;
+  if (idle < interval) {
+    this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), interval - idle);
+    return;
+  }
+  this.ping();
+  if (this.config.dropConnectionOnKeepaliveTimeout) {
+    this.setGracePeriodTimer();
+  } else {
+    this.setKeepaliveTimer();
+  }
+};
+
+WebSocketConnection.prototype.setGracePeriodTimer = function () {
+  this.clearGracePeriodTimer();
+  this._gracePeriodTimeoutID = setTimeout(this.handleGracePeriodTimer.bind(this), this.config.keepaliveGracePeriod);
+};
+
+WebSocketConnection.prototype.clearGracePeriodTimer = function () {
+  if (this._gracePeriodTimeoutID) {
+    clearTimeout(this._gracePeriodTimeoutID);
+    this._gracePeriodTimeoutID = null;
+  }
+};
+
+WebSocketConnection.prototype.handleGracePeriodTimer = function () {
+  this._gracePeriodTimeoutID = null;
+  this.drop(WebSocketConnection.CLOSE_REASON_ABNORMAL, 'Peer not responding.', true);
+};
+
+// --- receiving -------------------------------------------------------------
+
+/**
+ * Feeds a chunk of received bytes to the core and dispatches what it produced.
+ * @param {Buffer} data
+ */
+WebSocketConnection.prototype.handleSocketData = function (data) {
+  if (this._keepaliveTimeoutID !== null || this._gracePeriodTimeoutID !== null) {
+    this._lastDataAt = Date.now();
+    if (this._gracePeriodTimeoutID !== null) {
+      this.clearGracePeriodTimer();
+      this.setKeepaliveTimer();
+    }
+  }
+  if (this._dropped || this.closeEventEmitted) return;
+  const meta = sharedMeta;
+  const batch = native.connFeed(this._native, data, meta);
+  if (batch !== null) this._dispatch(batch, meta);
+};
+
+/**
+ * Emits the events of one batch in order. Stops early when the user pauses
+ * or drops the connection from inside a handler; the rest is kept for later.
+ */
+WebSocketConnection.prototype._dispatch = function (batch, meta) {
+  const count = meta[0];
+  // The meta array is shared by all connections: keep a private copy, since
+  // a handler may feed another connection before this batch is done.
+  this._runBatch({ batch, m: meta.slice(0, 2 + count * 4), index: 0, offset: 0, count, more: meta[1] === 1 });
+};
+
+WebSocketConnection.prototype._runBatch = function (p) {
+  for (;;) {
+    while (p.index < p.count) {
+      if (this.inputPaused) {
+        this._pendingBatch = p;
+        return;
+      }
+      const b = 2 + p.index * 4;
+      const start = p.offset;
+      p.offset += p.m[b + 1];
+      p.index++;
+      this._handleEvent(p.m[b], p.batch, start, p.offset, p.m[b + 2], p.m[b + 3]);
+      if (this._dropped) return;
+    }
+    if (!p.more) break;
+    const next = native.connPoll(this._native, sharedMeta);
+    if (next === null) break;
+    const count = sharedMeta[0];
+    p = { batch: next, m: sharedMeta.slice(0, 2 + count * 4), index: 0, offset: 0, count, more: sharedMeta[1] === 1 };
+  }
+  this._pendingBatch = null;
+};
+
+WebSocketConnection.prototype._handleEvent = function (kind, batch, start, end, a, b) {
+  switch (kind) {
+    case KIND_TEXT:
+      this.emit('message', { type: 'utf8', utf8Data: batch.toString('utf8', start, end) });
+      break;
+    case KIND_BINARY: {
+      let data;
+      if (start === 0 && end === batch.length) data = batch;
+      else if (end - start >= OWN_BUFFER_THRESHOLD) data = Buffer.from(batch.subarray(start, end));
+      else data = batch.subarray(start, end);
+      this.emit('message', { type: 'binary', binaryData: data });
+      break;
+    }
+    case KIND_FRAME:
+      this._emitFrame(batch.subarray(start, end), a, b);
+      break;
+    case KIND_PING: {
+      const payload = Buffer.from(batch.subarray(start, end));
+      if (this._pingListenerCount > 0) {
+        let cancelled = false;
+        const cancel = function () {
+          cancelled = true;
+        };
+        this.emit('ping', cancel, payload);
+        if (!cancelled) this.pong(payload);
+      } else {
+        // The core answered it already (auto-pong); send that pong.
+        this._scheduleFlush();
+      }
+      break;
+    }
+    case KIND_PONG:
+      this.emit('pong', Buffer.from(batch.subarray(start, end)));
+      break;
+    case KIND_CLOSE_REQUESTED:
+      // Our reply is queued by the core; send it and half-close, like websocket.
+      this.closeReasonCode = a === NONE ? WebSocketConnection.CLOSE_REASON_NOT_PROVIDED : a;
+      this.closeDescription =
+        end > start ? batch.toString('utf8', start, end) : WebSocketConnection.CLOSE_DESCRIPTIONS[this.closeReasonCode];
+      this.connected = false;
+      this._flush();
+      this._endSocket();
+      break;
+    case KIND_CLOSE_COMPLETED:
+      this.clearCloseTimer();
+      this._flush();
+      this._endSocket();
+      break;
+    case KIND_DROPPED:
+      this._handleDropped(a, batch.toString('utf8', start, end));
+      break;
+    default:
+      break;
+  }
+};
+
+WebSocketConnection.prototype._emitFrame = function (payload, flags, closeStatus) {
+  const Frame = frameClass();
+  const frame = new Frame(Buffer.alloc(4), Buffer.alloc(10), this.config);
+  frame.fin = (flags & 1) !== 0;
+  frame.rsv1 = (flags & 2) !== 0;
+  frame.rsv2 = (flags & 4) !== 0;
+  frame.rsv3 = (flags & 8) !== 0;
+  frame.opcode = (flags >> 8) & 0x0f;
+  frame.mask = !this.maskOutgoingPackets;
+  frame.binaryPayload = Buffer.from(payload);
+  frame.length = frame.binaryPayload.length + (closeStatus !== NONE ? 2 : 0);
+  if (closeStatus !== NONE) frame.closeStatus = closeStatus;
+  this.emit('frame', frame);
+};
+
+/** The core dropped the connection for a protocol violation or a limit. */
+WebSocketConnection.prototype._handleDropped = function (code, description) {
+  this._dropped = true;
+  this.closeReasonCode = code;
+  this.closeDescription = description;
+  this.connected = false;
+  this._clearTimers();
+  this._flush();
+  this._emitClose();
+  this._endSocket();
+};
+
+// --- socket events ---------------------------------------------------------
+
+WebSocketConnection.prototype.handleSocketError = function (error) {
+  if (this._dropped || this.closeEventEmitted) return;
+  this.closeReasonCode = WebSocketConnection.CLOSE_REASON_ABNORMAL;
+  this.closeDescription = 'Socket Error: ' + error.syscall + ' ' + error.code;
+  this._socketErrorDescription = this.closeDescription;
+  this.connected = false;
+  if (this.listenerCount('error') > 0) this.emit('error', error);
+  this.socket.destroy();
+};
+
+WebSocketConnection.prototype.handleSocketEnd = function () {
+  this.receivedEnd = true;
+  const state = this.state;
+  if (state === 'open' || state === 'peer_requested_close') {
+    // The peer half-closed without finishing the closing handshake.
+    this._flush();
+    this._endSocket();
+  }
+};
+
+WebSocketConnection.prototype.handleSocketClose = function (hadError) {
+  this.socketHadError = hadError;
+  this.connected = false;
+  this._clearTimers();
+  const result = native.connTransportClosed(this._native);
+  if (this._socketErrorDescription !== null) {
+    this.closeReasonCode = WebSocketConnection.CLOSE_REASON_ABNORMAL;
+    this.closeDescription = this._socketErrorDescription;
+  } else if (!this.closeEventEmitted) {
+    this.closeReasonCode = result.code;
+    this.closeDescription = result.description;
+  }
+  this._failPendingCallbacks(new Error('Connection closed before the data was written.'));
+  this._emitClose();
+};
+
+WebSocketConnection.prototype.handleSocketDrain = function () {
+  this.outputBufferFull = false;
+  this.emit('drain');
+};
+
+WebSocketConnection.prototype.handleSocketPause = function () {
+  this.inputPaused = true;
+  this.emit('pause');
+};
+
+WebSocketConnection.prototype.handleSocketResume = function () {
+  this.inputPaused = false;
+  this.emit('resume');
+  const p = this._pendingBatch;
+  if (p !== null) {
+    this._pendingBatch = null;
+    this._runBatch(p);
+  }
+};
+
+WebSocketConnection.prototype.pause = function () {
+  this.socket.pause();
+};
+
+WebSocketConnection.prototype.resume = function () {
+  this.socket.resume();
+};
+
+// --- closing ---------------------------------------------------------------
+
+/**
+ * Starts the closing handshake.
+ * @param {number} [reasonCode=1000]
+ * @param {string} [description]
+ */
+WebSocketConnection.prototype.close = function (reasonCode, description) {
+  if (!this.connected) return;
+  reasonCode = reasonCode || WebSocketConnection.CLOSE_REASON_NORMAL;
+  if (typeof description !== 'string') description = WebSocketConnection.CLOSE_DESCRIPTIONS[reasonCode];
+  if (typeof reasonCode !== 'number' || !Number.isInteger(reasonCode) || reasonCode < 0) {
+    throw new Error('Close code ' + reasonCode + ' is not valid.');
+  }
+  native.connClose(this._native, reasonCode, description === undefined ? '' : description);
+  this.closeReasonCode = reasonCode;
+  this.closeDescription = description === undefined ? null : description;
+  this.setCloseTimer();
+  this.connected = false;
+  this._flush();
+  this._endSocket();
+};
+
+/**
+ * Closes the connection at once, sending a close frame unless `skipCloseFrame`.
+ * Emits `close` synchronously.
+ * @param {number} [reasonCode=1002]
+ * @param {string} [description]
+ * @param {boolean} [skipCloseFrame]
+ */
+WebSocketConnection.prototype.drop = function (reasonCode, description, skipCloseFrame) {
+  if (typeof reasonCode !== 'number') reasonCode = WebSocketConnection.CLOSE_REASON_PROTOCOL_ERROR;
+  if (typeof description !== 'string') description = WebSocketConnection.CLOSE_DESCRIPTIONS[reasonCode];
+  this.closeReasonCode = reasonCode;
+  this.closeDescription = description;
+  native.connDrop(this._native, reasonCode, description === undefined ? '' : description, !!skipCloseFrame);
+  this._dropped = true;
+  this._pendingBatch = null;
+  this.connected = false;
+  this._clearTimers();
+  this._flush();
+  this._emitClose();
+  this._endSocket();
+};
+
+WebSocketConnection.prototype.setCloseTimer = function () {
+  this.clearCloseTimer();
+  this.closeTimer = setTimeout(this.handleCloseTimer.bind(this), this.closeTimeout);
+};
+
+WebSocketConnection.prototype.clearCloseTimer = function () {
+  if (this.closeTimer) {
+    clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+  }
+};
+
+WebSocketConnection.prototype.handleCloseTimer = function () {
+  this.closeTimer = null;
+  native.connCloseTimeout(this._native);
+  this.socket.destroy();
+};
+
+WebSocketConnection.prototype._clearTimers = function () {
+  this.clearCloseTimer();
+  this.clearKeepaliveTimer();
+  this.clearGracePeriodTimer();
+};
+
+WebSocketConnection.prototype._emitClose = function () {
+  if (this.closeEventEmitted) return;
+  this.closeEventEmitted = true;
+  this.emit('close', this.closeReasonCode, this.closeDescription);
+};
+
+WebSocketConnection.prototype._endSocket = function () {
+  if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
+};
+
+// --- sending ---------------------------------------------------------------
+
+/**
+ * Sends a text message. `data.toString()` is sent as UTF-8.
+ * @param {*} data
+ * @param {function(Error=)} [cb] called once the message is written
+ */
+WebSocketConnection.prototype.sendUTF = function (data, cb) {
+  const ok = native.connSendText(this._native, data.toString());
+  this._afterSend(ok, cb);
+};
+
+/**
+ * Sends a binary message.
+ * @param {Buffer} data
+ * @param {function(Error=)} [cb]
+ */
+WebSocketConnection.prototype.sendBytes = function (data, cb) {
+  if (!Buffer.isBuffer(data)) {
+    throw new Error('You must pass a Node Buffer object to WebSocketConnection.prototype.sendBytes()');
+  }
+  const ok = native.connSendBytes(this._native, data);
+  this._afterSend(ok, cb);
+};
+
+/**
+ * Sends a Buffer as binary, anything else with `toString()` as text.
+ * @param {*} data
+ * @param {function(Error=)} [cb]
+ */
+WebSocketConnection.prototype.send = function (data, cb) {
+  if (Buffer.isBuffer(data)) {
+    this.sendBytes(data, cb);
+  } else if (data !== null && data !== undefined && typeof data.toString === 'function') {
+    this.sendUTF(data, cb);
+  } else {
+    throw new Error('Data provided must either be a Node Buffer or implement toString()');
+  }
+};
+
+/**
+ * Sends a ping. Non-Buffer data is sent as its UTF-8 string.
+ * @param {*} [data]
+ */
+WebSocketConnection.prototype.ping = function (data) {
+  let payload = EMPTY;
+  if (data) payload = Buffer.isBuffer(data) ? data : Buffer.from(data.toString(), 'utf8');
+  native.connPing(this._native, payload);
+  this._scheduleFlush();
+};
+
+/**
+ * Sends a pong.
+ * @param {Buffer} binaryPayload
+ */
+WebSocketConnection.prototype.pong = function (binaryPayload) {
+  let payload = EMPTY;
+  if (binaryPayload) {
+    payload = Buffer.isBuffer(binaryPayload) ? binaryPayload : Buffer.from(binaryPayload.toString(), 'utf8');
+  }
+  native.connPong(this._native, payload);
+  this._scheduleFlush();
+};
+
+/**
+ * Sends a WebSocketFrame as it is (masked per our role).
+ * @param {object} frame a WebSocketFrame
+ * @param {function(Error=)} [cb]
+ * @returns {boolean} false when the output buffer is full
+ */
+WebSocketConnection.prototype.sendFrame = function (frame, cb) {
+  frame.mask = this.maskOutgoingPackets;
+  const flags =
+    (frame.fin ? 1 : 0) |
+    (frame.rsv1 ? 2 : 0) |
+    (frame.rsv2 ? 4 : 0) |
+    (frame.rsv3 ? 8 : 0) |
+    ((frame.opcode & 0x0f) << 8);
+  let payload = frame.binaryPayload;
+  if (!Buffer.isBuffer(payload)) payload = payload ? Buffer.from(String(payload)) : EMPTY;
+  const closeStatus = frame.opcode === 0x08 && typeof frame.closeStatus === 'number' ? frame.closeStatus : -1;
+  native.connSendFrame(this._native, flags, payload, closeStatus);
+  this._afterSend(true, cb);
+  return !this.outputBufferFull;
+};
+
+/**
+ * Sends a data frame's payload as a message, fragmented per the config.
+ * @param {object} frame a WebSocketFrame with opcode 1 or 2
+ * @param {function(Error=)} [cb]
+ */
+WebSocketConnection.prototype.fragmentAndSend = function (frame, cb) {
+  if (frame.opcode > 0x07) throw new Error('You cannot fragment control frames.');
+  const payload = frame.binaryPayload || EMPTY;
+  if (frame.opcode === 0x01) this.sendUTF(payload.toString('utf8'), cb);
+  else this.sendBytes(payload, cb);
+};
+
+/**
+ * Sends a close frame (websocket's internal helper); starts the closing handshake.
+ */
+WebSocketConnection.prototype.sendCloseFrame = function (reasonCode, description, cb) {
+  this.close(reasonCode, description);
+  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+};
+
+WebSocketConnection.prototype._afterSend = function (ok, cb) {
+  if (!ok) {
+    if (typeof cb === 'function') {
+      const err = new Error('Connection is not open: the message was not sent.');
+      process.nextTick(cb, err);
+    }
+    return;
+  }
+  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  this._scheduleFlush();
+};
+
+WebSocketConnection.prototype._scheduleFlush = function () {
+  if (this._flushScheduled) return;
+  this._flushScheduled = true;
+  queueMicrotask(this._flushBound);
+};
+
+/** Writes everything the core has queued in one socket write. */
+WebSocketConnection.prototype._flush = function () {
+  this._flushScheduled = false;
+  const out = native.connTakeOutgoing(this._native);
+  const callbacks = this._sendCallbacks;
+  if (out === null) {
+    if (callbacks.length > 0) {
+      this._sendCallbacks = [];
+      for (const cb of callbacks) process.nextTick(cb);
+    }
+    return;
+  }
+  const socket = this.socket;
+  if (socket.destroyed || socket.writableEnded) {
+    this._failPendingCallbacks(new Error('Connection closed before the data was written.'));
+    return;
+  }
+  let done;
+  if (callbacks.length > 0) {
+    this._sendCallbacks = [];
+    done = function (err) {
+      for (const cb of callbacks) cb(err);
+    };
+  }
+  const flushed = socket.write(out, done);
+  if (!flushed) this.outputBufferFull = true;
+};
+
+WebSocketConnection.prototype._failPendingCallbacks = function (err) {
+  const callbacks = this._sendCallbacks;
+  if (callbacks.length === 0) return;
+  this._sendCallbacks = [];
+  for (const cb of callbacks) process.nextTick(cb, err);
+};
 
 module.exports = WebSocketConnection;

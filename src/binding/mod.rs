@@ -1,6 +1,8 @@
 //! `#[napi]` items only: translate between JS and Rust and contain panics.
 
 pub mod client;
+pub mod connection;
+pub mod frame;
 pub mod handshake;
 pub mod rng;
 
