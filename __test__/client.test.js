@@ -71,7 +71,7 @@ function fakeServer(respond, { secure } = {}) {
       const head = parseHead(buf.slice(0, end));
       heads.push(head);
       const answer = respond(head);
-      if (answer !== null) socket.write(answer);
+      if (answer !== null) socket.write(answer, 'latin1');
     });
   };
   const server = secure ? tls.createServer(secure, onSocket) : net.createServer(onSocket);
@@ -496,5 +496,176 @@ test('wss:// goes through TLS with tlsOptions (ca, headers) and validates the 10
     assert.strictEqual(c.secure, true);
   } finally {
     await server.close();
+  }
+});
+
+/** A `ws` echo server; `handleProtocols` picks the last offered protocol. */
+async function wsEchoServer(options = {}) {
+  const { WebSocketServer } = require('ws');
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (protocols) => [...protocols].pop() || false,
+    ...options
+  });
+  wss.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+  });
+  if (!options.server) await new Promise((r) => wss.on('listening', r));
+  return wss;
+}
+
+/** Connects, sends a text and a binary message, closes; returns what was observed. */
+async function session(Client, url, protocols, config) {
+  const c = new Client(config);
+  const r = await outcome(c, url, protocols);
+  if (r.event !== 'connect') return { failed: r.error.message };
+  const conn = r.connection;
+  const seen = {
+    protocol: conn.protocol,
+    version: conn.webSocketVersion,
+    remoteAddress: conn.remoteAddress,
+    connected: conn.connected,
+    mask: conn.maskOutgoingPackets,
+    messages: []
+  };
+  await new Promise((resolve) => {
+    conn.on('message', (m) => {
+      seen.messages.push(m.type === 'utf8' ? ['utf8', m.utf8Data] : ['binary', m.binaryData.toString('hex')]);
+      if (seen.messages.length === 2) conn.close();
+    });
+    conn.on('close', (code, description) => {
+      seen.close = [code, description];
+      resolve();
+    });
+    conn.sendUTF('héllo');
+    conn.sendBytes(Buffer.from([0, 1, 2, 255]));
+  });
+  return seen;
+}
+
+test('end to end against a ws server, the same as websocket’s client', T, async () => {
+  const wss = await wsEchoServer();
+  try {
+    const url = 'ws://127.0.0.1:' + wss.address().port + '/echo';
+    const results = [];
+    for (const [, Client] of CLIENTS) {
+      results.push(await session(Client, url, ['chat', 'superchat']));
+      results.push(await session(Client, url));
+    }
+    assert.deepStrictEqual(results[0], {
+      protocol: 'superchat',
+      version: 13,
+      remoteAddress: '127.0.0.1',
+      connected: true,
+      mask: true,
+      messages: [
+        ['utf8', 'héllo'],
+        ['binary', '000102ff']
+      ],
+      close: [1000, 'Normal connection closure']
+    });
+    assert.strictEqual(results[1].protocol, undefined);
+    assert.deepStrictEqual(results.slice(0, 2), results.slice(2));
+  } finally {
+    await new Promise((r) => wss.close(r));
+  }
+});
+
+test('bytes that arrive with the 101 are delivered after connect', T, async () => {
+  // A text frame "early" (unmasked, server to client) in the same write as the 101.
+  const frame = Buffer.concat([Buffer.from([0x81, 5]), Buffer.from('early')]);
+  const server = await fakeServer((h) => upgradeResponse(h) + frame.toString('latin1'));
+  try {
+    for (const [name, Client] of CLIENTS) {
+      const c = new Client();
+      const m = await new Promise((resolve, reject) => {
+        c.on('connectFailed', reject);
+        // The listener goes on inside `connect`: the early frame is parsed right after it.
+        c.on('connect', (connection) =>
+          connection.on('message', (message) => {
+            connection.drop();
+            resolve(message);
+          })
+        );
+        c.connect('ws://127.0.0.1:' + server.port + '/');
+      });
+      assert.deepStrictEqual(m, { type: 'utf8', utf8Data: 'early' }, name);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('Connection: keep-alive, Upgrade is accepted (RFC 6455 §4.1); websocket refused it', T, async () => {
+  const server = await fakeServer(
+    (h) =>
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n' +
+      'Sec-WebSocket-Accept: ' +
+      acceptFor(header(h, 'Sec-WebSocket-Key')) +
+      '\r\n\r\n'
+  );
+  try {
+    const ours = await outcome(new WebSocketClient(), 'ws://127.0.0.1:' + server.port + '/');
+    assert.strictEqual(ours.event, 'connect');
+    ours.connection.drop();
+    const theirs = await outcome(new OriginalClient(), 'ws://127.0.0.1:' + server.port + '/');
+    assert.strictEqual(theirs.error.message, 'Expected a Connection: Upgrade header from the server');
+  } finally {
+    await server.close();
+  }
+});
+
+test('wss:// end to end with a self-signed certificate passed as tlsOptions.ca', T, async () => {
+  const https = require('https');
+  const { key, cert } = selfSigned();
+  const httpsServer = https.createServer({ key, cert });
+  const wss = await wsEchoServer({ server: httpsServer, host: undefined, port: undefined });
+  await new Promise((r) => httpsServer.listen(0, '127.0.0.1', r));
+  try {
+    const url = 'wss://localhost:' + httpsServer.address().port + '/';
+    const results = [];
+    for (const [, Client] of CLIENTS) {
+      results.push(await session(Client, url, 'chat', { tlsOptions: { ca: cert } }));
+    }
+    assert.strictEqual(results[0].protocol, 'chat');
+    assert.deepStrictEqual(results[0].messages, [
+      ['utf8', 'héllo'],
+      ['binary', '000102ff']
+    ]);
+    assert.deepStrictEqual(results[0], results[1]);
+  } finally {
+    await new Promise((r) => wss.close(r));
+    await new Promise((r) => httpsServer.close(r));
+  }
+});
+
+test('end to end against our own WebSocketServer', T, async () => {
+  const WebSocketServer = require('../lib/WebSocketServer');
+  const httpServer = http.createServer();
+  await new Promise((r) => httpServer.listen(0, '127.0.0.1', r));
+  const server = new WebSocketServer({ httpServer });
+  server.on('request', (request) => {
+    if (request.resource === '/reject') return request.reject(403, 'go away');
+    const connection = request.accept(request.requestedProtocols[0] || null, request.origin);
+    connection.on('message', (m) =>
+      m.type === 'utf8' ? connection.sendUTF(m.utf8Data) : connection.sendBytes(m.binaryData)
+    );
+  });
+  try {
+    const base = 'ws://127.0.0.1:' + httpServer.address().port;
+    const results = [];
+    for (const [, Client] of CLIENTS) {
+      results.push(await session(Client, base + '/echo', ['proto-a', 'proto-b']));
+      results.push((await outcome(new Client(), base + '/reject')).error.message);
+    }
+    assert.strictEqual(results[0].protocol, 'proto-a');
+    assert.deepStrictEqual(results[0].close, [1000, 'Normal connection closure']);
+    assert.deepStrictEqual(results.slice(0, 2), results.slice(2));
+    assert.match(results[1], /^Server responded with a non-101 status: 403 Forbidden\nResponse Headers Follow:\n/);
+    assert.match(results[1], /\nx-websocket-reject-reason: go away\n/);
+  } finally {
+    server.shutDown();
+    await new Promise((r) => httpServer.close(r));
   }
 });

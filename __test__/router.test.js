@@ -188,3 +188,77 @@ test('WebSocketRouterRequest copies the request fields and delegates accept/reje
   ]);
   assert.strictEqual(new WebSocketRouterRequest(request, '____no_protocol____').protocol, null);
 });
+
+/**
+ * Mounts a router on a real server (ours or websocket's) and connects with
+ * our client; returns what each connect produced.
+ */
+async function routeEndToEnd(ServerClass, RouterClass) {
+  const http = require('http');
+  const WebSocketClient = require('../lib/WebSocketClient');
+  const httpServer = http.createServer();
+  await new Promise((r) => httpServer.listen(0, '127.0.0.1', r));
+  const server = new ServerClass({ httpServer });
+  const router = new RouterClass({ server });
+  const routed = [];
+  router.mount('/chat', 'chat', (req) => {
+    routed.push(['chat', req.protocol, req.resource]);
+    const conn = req.accept(req.origin);
+    conn.on('message', (m) => conn.sendUTF('chat:' + m.utf8Data));
+  });
+  router.mount(/^\/plain/, null, (req) => {
+    routed.push(['plain', req.protocol, req.resource]);
+    req.reject(401, 'plain is closed');
+  });
+  const base = 'ws://127.0.0.1:' + httpServer.address().port;
+  const connect = (path, protocols) =>
+    new Promise((resolve) => {
+      const c = new WebSocketClient();
+      c.on('connectFailed', (e) =>
+        resolve({ failed: e.message.split('\n')[0], reason: /reject-reason: (.*)/.exec(e.message)?.[1] })
+      );
+      c.on('connect', (conn) => {
+        conn.on('message', (m) => {
+          conn.close();
+          resolve({ protocol: conn.protocol, reply: m.utf8Data });
+        });
+        conn.sendUTF('hi');
+      });
+      c.connect(base + path, protocols);
+    });
+  try {
+    const results = [
+      await connect('/chat', ['x', 'CHAT']),
+      await connect('/plain/room?q=1'),
+      await connect('/chat'),
+      await connect('/other', ['chat'])
+    ];
+    return { results, routed };
+  } finally {
+    server.shutDown();
+    await new Promise((r) => httpServer.close(r));
+  }
+}
+
+test('end to end: a router on our server routes like websocket’s router on websocket’s server', T, async () => {
+  const ours = await routeEndToEnd(require('../lib/WebSocketServer'), WebSocketRouter);
+  const theirs = await routeEndToEnd(require('websocket').server, Original);
+  assert.deepStrictEqual(ours, theirs);
+  assert.deepStrictEqual(ours.results, [
+    // the server answers in the client's spelling; the router request saw it lower-cased
+    { protocol: 'CHAT', reply: 'chat:hi' },
+    { failed: 'Server responded with a non-101 status: 401 Unauthorized', reason: 'plain is closed' },
+    {
+      failed: 'Server responded with a non-101 status: 404 Not Found',
+      reason: 'No handler is available for the given request.'
+    },
+    {
+      failed: 'Server responded with a non-101 status: 404 Not Found',
+      reason: 'No handler is available for the given request.'
+    }
+  ]);
+  assert.deepStrictEqual(ours.routed, [
+    ['chat', 'chat', '/chat'],
+    ['plain', null, '/plain/room?q=1']
+  ]);
+});
