@@ -14,6 +14,7 @@
  *   BENCH_IMPLS=a,b        only these implementations (default websocket-rs,websocket,ws)
  *
  * Writes bench/results/latest.json, docs/benchmarks.md and bench/benchmarks.svg.
+ * `node bench/run.js --report` only renders the last results again (no runs).
  */
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -271,8 +272,39 @@ function aggregate(s, targets, runs, errors) {
   };
 }
 
+/**
+ * The hard open-file limit children can raise themselves to (bash `ulimit -Hn`).
+ * @returns {number}
+ */
+function fdHardLimit() {
+  try {
+    const text = execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return text === 'unlimited' ? Infinity : Number(text) || 1024;
+  } catch {
+    return 1024;
+  }
+}
+
+/**
+ * Lowers the connection counts that need more descriptors than one process may open, and says so.
+ * @param {object} c config (changed in place)
+ */
+function fitToFdLimit(c) {
+  const limit = fdHardLimit();
+  const room = limit - 200;
+  if (c.idleConnections <= room && c.broadcastClients.every((n) => n <= room)) return;
+  const fit = Math.max(100, Math.floor(room / 100) * 100);
+  console.log(
+    `The open-file limit is ${limit} (ulimit -Hn), too low for ${Math.max(c.idleConnections, ...c.broadcastClients)} ` +
+      `connections: using ${fit} instead. Raise the hard limit (e.g. in /etc/security/limits.conf) to measure the full counts.`
+  );
+  c.idleConnections = Math.min(c.idleConnections, fit);
+  c.broadcastClients = [...new Set(c.broadcastClients.map((n) => Math.min(n, fit)))];
+}
+
 async function main() {
   const c = config();
+  fitToFdLimit(c);
   const loadBefore = loadAverage();
   buildLoadgen();
   let list = scenarios(c);
@@ -328,6 +360,14 @@ async function main() {
   };
   fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
   fs.writeFileSync(RESULTS, JSON.stringify(result, null, 2) + '\n');
+  render(result);
+}
+
+/**
+ * Writes the chart and the Markdown report, and prints the tables.
+ * @param {object} result
+ */
+function render(result) {
   fs.writeFileSync(SVG, report.chart(result));
   fs.mkdirSync(path.dirname(DOC), { recursive: true });
   fs.writeFileSync(DOC, report.markdown(result, path.relative(path.dirname(DOC), SVG)));
@@ -335,6 +375,11 @@ async function main() {
   console.log(
     `\nWrote ${path.relative(ROOT, RESULTS)}, ${path.relative(ROOT, DOC)} and ${path.relative(ROOT, SVG)} (${result.seconds} s).`
   );
+}
+
+if (process.argv.includes('--report')) {
+  render(JSON.parse(fs.readFileSync(RESULTS, 'utf8')));
+  process.exit(0);
 }
 
 main().catch((e) => {

@@ -3,7 +3,7 @@
  * Turns the aggregated results into the terminal table, the Markdown report
  * and the SVG chart. Pure functions of the JSON written to bench/results/.
  */
-const { LABELS } = require('./scenarios');
+const { LABELS, scenarios } = require('./scenarios');
 
 /** Generator CPU share above which a run may measure the generator, not the server. */
 const GEN_LIMIT = 0.85;
@@ -139,67 +139,110 @@ function xml(text) {
 }
 
 /**
- * An SVG chart: for every scenario, one bar per target showing how many times
- * better than ws it is, on a log scale centred on ws = 1.
+ * An SVG chart with two panels: for every scenario, one bar per target showing
+ * how many times better than ws it is (left: the scenario's metric; right: CPU
+ * time per message or connection), on log scales centred on ws = 1.
  * @param {object} result
  * @returns {string}
  */
 function chart(result) {
+  const ok = (v) => Number.isFinite(v) && v > 0;
   const groups = result.scenarios
-    .map((s) => ({ s, bars: s.targets.filter((t) => t.status === 'ok' && Number.isFinite(t.ratio) && t.ratio > 0) }))
+    .map((s) => ({ s, bars: s.targets.filter((t) => t.status === 'ok' && ok(t.ratio)) }))
     .filter((g) => g.bars.length > 0);
-  const ratios = groups.flatMap((g) => g.bars.map((t) => t.ratio));
+  const ratios = groups.flatMap((g) => g.bars.flatMap((t) => [t.ratio, t.cpuRatio].filter(ok)));
   const lo = Math.pow(2, Math.max(-5, Math.min(-1, Math.floor(Math.log2(Math.min(1, ...ratios))))));
   const hi = Math.pow(2, Math.min(8, Math.max(1, Math.ceil(Math.log2(Math.max(1, ...ratios))))));
-  const left = 250;
-  const width = 620;
+  const left = 190;
+  const panel = 330;
+  const between = 50;
   const bar = 14;
   const gap = 4;
-  const top = 70;
-  const x = (r) =>
-    left + ((Math.log2(Math.min(hi, Math.max(lo, r))) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo))) * width;
+  const top = 100;
+  const panels = [
+    { key: 'ratio', x0: left, title: 'Speed, memory or time' },
+    { key: 'cpuRatio', x0: left + panel + between, title: 'CPU time per message (or connection)' }
+  ];
+  const scale = (x0, r) =>
+    x0 + ((Math.log2(Math.min(hi, Math.max(lo, r))) - Math.log2(lo)) / (Math.log2(hi) - Math.log2(lo))) * panel;
   let y = top;
   const body = [];
   for (const g of groups) {
     body.push(`<text x="8" y="${y + 12}" class="group">${xml(g.s.title)}</text>`);
     y += 18;
     for (const t of g.bars) {
-      const x1 = x(1);
-      const x2 = x(t.ratio);
-      const from = Math.min(x1, x2);
-      const w = Math.max(1, Math.abs(x2 - x1));
       body.push(`<text x="${left - 6}" y="${y + bar - 3}" class="label">${xml(LABELS[t.target] || t.target)}</text>`);
-      body.push(
-        `<rect x="${from.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${COLORS[t.target] || '#333'}"/>`
-      );
-      const tx = t.ratio >= 1 ? x2 + 4 : x2 - 4;
-      const anchor = t.ratio >= 1 ? 'start' : 'end';
-      body.push(
-        `<text x="${tx.toFixed(1)}" y="${y + bar - 3}" class="value" text-anchor="${anchor}">${fmtRatio(t.ratio)}</text>`
-      );
+      for (const p of panels) {
+        const r = t[p.key];
+        if (!ok(r)) continue;
+        const x1 = scale(p.x0, 1);
+        const x2 = scale(p.x0, r);
+        const from = Math.min(x1, x2);
+        const w = Math.max(1, Math.abs(x2 - x1));
+        const fill = COLORS[t.target] || '#333';
+        body.push(`<rect x="${from.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${fill}"/>`);
+        const tx = r >= 1 ? x2 + 4 : x2 - 4;
+        const anchor = r >= 1 ? 'start' : 'end';
+        body.push(
+          `<text x="${tx.toFixed(1)}" y="${y + bar - 3}" class="value" text-anchor="${anchor}">${fmtRatio(r)}</text>`
+        );
+      }
       y += bar + gap;
     }
     y += 8;
   }
-  const ticks = [];
-  for (let r = lo; r <= hi; r *= 2) {
-    const tx = x(r).toFixed(1);
-    ticks.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${y}" class="${r === 1 ? 'one' : 'grid'}"/>`);
-    ticks.push(`<text x="${tx}" y="${top - 10}" class="tick" text-anchor="middle">${r < 1 ? '1/' + 1 / r : r}×</text>`);
+  const axes = [];
+  for (const p of panels) {
+    axes.push(
+      `<text x="${p.x0 + panel / 2}" y="${top - 26}" class="panel" text-anchor="middle">${xml(p.title)}</text>`
+    );
+    for (let r = lo; r <= hi; r *= 2) {
+      const tx = scale(p.x0, r).toFixed(1);
+      axes.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${y}" class="${r === 1 ? 'one' : 'grid'}"/>`);
+      axes.push(
+        `<text x="${tx}" y="${top - 10}" class="tick" text-anchor="middle">${r < 1 ? '1/' + 1 / r : r}×</text>`
+      );
+    }
   }
+  const width = left + 2 * panel + between + 40;
   const height = y + 10;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 60}" height="${height}" viewBox="0 0 ${left + width + 60} ${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     '<style>.group{font-size:13px;font-weight:bold}.label{font-size:11px;text-anchor:end}.value{font-size:10px}' +
-      '.tick{font-size:10px;fill:#555}.grid{stroke:#e5e5e5}.one{stroke:#333;stroke-width:1.5}</style>',
+      '.panel{font-size:12px;font-weight:bold}.tick{font-size:10px;fill:#555}.grid{stroke:#e5e5e5}' +
+      '.one{stroke:#333;stroke-width:1.5}</style>',
     '<rect width="100%" height="100%" fill="#fff"/>',
-    `<text x="8" y="20" font-size="15" font-weight="bold">Compared with ws (log scale, ws = 1×; right of the line is better)</text>`,
-    `<text x="8" y="38" font-size="11" fill="#555">More msg/s, MB/s or conn/s; less latency, memory per connection or broadcast time. Medians of ${result.config.rounds} interleaved round(s), ${xml(result.machine.summary)}.</text>`,
-    ...ticks,
+    '<text x="8" y="20" font-size="15" font-weight="bold">Compared with ws (log scale, ws = 1×; right of the line is better)</text>',
+    '<text x="8" y="38" font-size="11" fill="#555">Left: more msg/s, MB/s or conn/s, or less latency, memory per connection or broadcast time. Right: less CPU.</text>',
+    `<text x="8" y="53" font-size="11" fill="#555">Medians of ${result.config.rounds} interleaved round(s); ${xml(result.machine.summary)}.</text>`,
+    ...axes,
     ...body,
     '</svg>',
     ''
   ].join('\n');
+}
+
+/**
+ * One row per scenario: each target's ratio against ws, for the metric and for CPU.
+ * @param {object} result
+ * @returns {string[][]}
+ */
+function summary(result) {
+  const targets = ['websocket-rs', 'websocket', 'native', 'net'];
+  const head = ['scenario (× ws, > 1 = better)'];
+  for (const t of targets) head.push(LABELS[t], 'CPU');
+  const out = [head];
+  for (const s of result.scenarios) {
+    const row = [s.title];
+    for (const name of targets) {
+      const t = s.targets.find((x) => x.target === name);
+      if (!t) row.push('', '');
+      else if (t.status !== 'ok') row.push(t.status, '');
+      else row.push(fmtRatio(t.ratio), fmtRatio(t.cpuRatio));
+    }
+    out.push(row);
+  }
+  return out;
 }
 
 /**
@@ -237,7 +280,7 @@ function markdown(result, chartPath) {
     }
     lines.push('');
   }
-  lines.push('## Results', '');
+  lines.push('## Summary', '', mdTable(summary(result)), '', '## Results', '');
   for (const s of result.scenarios) {
     lines.push(`### ${s.title}`, '', s.what + '.', '', mdTable(rows(s)), '');
   }
@@ -248,9 +291,24 @@ function markdown(result, chartPath) {
     '- The references show the ceiling: `native` is `loadgen serve`, a minimal Rust WebSocket echo server; `net` is a raw TCP echo in Node (`bench/servers/net-echo.js`, no framing), driven in raw mode where a "message" is the same number of bytes.',
     '- The servers under test are `bench/servers/echo.js <impl>` with compression off and the limits raised to 64 MiB; `websocket` and `websocket-rs` use their default fragmentation of outgoing messages (16 KiB frames).',
     '- Each run starts a fresh server, so memory and JIT state do not carry over from another scenario.',
+    '- On a shared machine the rates move with whatever else runs (see the load average above); CPU-µs per message moves much less, so compare that first. Latency tails (p99) mostly show scheduling noise here.',
+    '',
+    '## Running it',
+    '',
+    '`npm run bench` builds `bench/loadgen` (`cargo build --release -p loadgen`) and runs everything (about 20 minutes). Options, as environment variables:',
+    '',
+    '- `BENCH_QUICK=1`: about a minute (short windows, one round, 2 000 instead of 10 000 connections).',
+    '- `BENCH_SCENARIOS=echo,throughput-1m`: only these scenario ids (a prefix selects several): ' +
+      scenarios(result.config)
+        .map((s) => '`' + s.id + '`')
+        .join(', ') +
+      '.',
+    '- `BENCH_DURATION=5` (measured seconds per run), `BENCH_ROUNDS=3`, `BENCH_CONNECTIONS=100`, `BENCH_IMPLS=websocket-rs,ws`.',
+    '',
+    'The raw results of the last run are in `bench/results/latest.json` (not committed).',
     ''
   );
   return lines.join('\n');
 }
 
-module.exports = { GEN_LIMIT, terminal, chart, markdown, fmt };
+module.exports = { GEN_LIMIT, terminal, chart, markdown, summary, fmt };
