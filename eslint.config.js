@@ -31,7 +31,7 @@ module.exports = [
     languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } }
   },
   {
-    files: ['examples/public/**/*.js'],
+    files: ['examples/demo/public/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser } }
   }
 ];
