@@ -10,6 +10,7 @@ const { EventEmitter } = require('events');
 const http = require('http');
 const https = require('https');
 const url = require('url');
+const { NativeSocket, canAdopt } = require('./NativeTransport');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
 
@@ -350,6 +351,10 @@ WebSocketClient.prototype.failHandshake = function failHandshake(errorDescriptio
  * feeds it any bytes that arrived together with the 101.
  */
 WebSocketClient.prototype.succeedHandshake = function succeedHandshake() {
+  if (canAdopt(this.socket, this.config)) {
+    this._succeedNative();
+    return;
+  }
   const connection = new WebSocketConnection(this.socket, [], this.protocol, true, this.config);
   connection.webSocketVersion = this.config.webSocketVersion;
   connection._addSocketEventListeners();
@@ -360,6 +365,30 @@ WebSocketClient.prototype.succeedHandshake = function succeedHandshake() {
   if (head && head.length > 0) {
     connection.handleSocketData(head);
   }
+};
+
+/**
+ * The native transport: Rust takes the upgraded socket over, with the bytes
+ * that came with the 101.
+ * @private
+ */
+WebSocketClient.prototype._succeedNative = function _succeedNative() {
+  const socket = this.socket;
+  const nativeSocket = new NativeSocket(socket);
+  const connection = new WebSocketConnection(nativeSocket, [], this.protocol, true, this.config);
+  connection.webSocketVersion = this.config.webSocketVersion;
+  const head = this.firstDataChunk;
+  this.firstDataChunk = null;
+  try {
+    nativeSocket._adopt(socket, connection, Buffer.alloc(0), head);
+  } catch (e) {
+    socket.destroy();
+    this.emit('connectFailed', new Error('Could not take over the socket: ' + e.message));
+    return;
+  }
+  this.socket = nativeSocket;
+  connection._addSocketEventListeners();
+  this.emit('connect', connection);
 };
 
 /**

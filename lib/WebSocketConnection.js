@@ -104,6 +104,7 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this._flushScheduled = false;
   this._flushBound = this._flush.bind(this);
   this._pendingBatch = null;
+  this._nativeQueue = null;
   this._socketErrorDescription = null;
   this._listenersAdded = false;
   this._dropped = false;
@@ -268,6 +269,15 @@ WebSocketConnection.prototype.handleGracePeriodTimer = function () {
  * @param {Buffer} data
  */
 WebSocketConnection.prototype.handleSocketData = function (data) {
+  this._noteData();
+  if (this._dropped || this.closeEventEmitted) return;
+  const meta = sharedMeta;
+  const batch = native.connFeed(this._native, data, meta);
+  if (batch !== null) this._dispatch(batch, meta);
+};
+
+/** Data arrived: the keepalive timer restarts (it re-arms itself lazily). */
+WebSocketConnection.prototype._noteData = function () {
   if (this._keepaliveTimeoutID !== null || this._gracePeriodTimeoutID !== null) {
     this._lastDataAt = Date.now();
     if (this._gracePeriodTimeoutID !== null) {
@@ -275,10 +285,33 @@ WebSocketConnection.prototype.handleSocketData = function (data) {
       this.setKeepaliveTimer();
     }
   }
+};
+
+/**
+ * One event parsed by the native transport's task (already in order). While
+ * the connection is paused, events are kept and emitted on resume.
+ */
+WebSocketConnection.prototype._nativeEvent = function (kind, data, start, end, a, b) {
+  this._noteData();
   if (this._dropped || this.closeEventEmitted) return;
-  const meta = sharedMeta;
-  const batch = native.connFeed(this._native, data, meta);
-  if (batch !== null) this._dispatch(batch, meta);
+  if (this.inputPaused || this._nativeQueue !== null) {
+    if (this._nativeQueue === null) this._nativeQueue = [];
+    this._nativeQueue.push([kind, Buffer.from(data.subarray(start, end)), a, b]);
+    return;
+  }
+  this._handleEvent(kind, data, start, end, a, b);
+};
+
+/** Emits the native events kept while paused, until paused again. */
+WebSocketConnection.prototype._runNativeQueue = function () {
+  const queue = this._nativeQueue;
+  let i = 0;
+  while (i < queue.length && !this.inputPaused && !this._dropped) {
+    const e = queue[i++];
+    this._handleEvent(e[0], e[1], 0, e[1].length, e[2], e[3]);
+  }
+  if (this._dropped || i === queue.length) this._nativeQueue = null;
+  else this._nativeQueue = queue.slice(i);
 };
 
 /**
@@ -454,6 +487,7 @@ WebSocketConnection.prototype.handleSocketResume = function () {
     this._pendingBatch = null;
     this._runBatch(p);
   }
+  if (this._nativeQueue !== null) this._runNativeQueue();
 };
 
 WebSocketConnection.prototype.pause = function () {
@@ -502,6 +536,7 @@ WebSocketConnection.prototype.drop = function (reasonCode, description, skipClos
   native.connDrop(this._native, reasonCode, description === undefined ? '' : description, !!skipCloseFrame);
   this._dropped = true;
   this._pendingBatch = null;
+  this._nativeQueue = null;
   this.connected = false;
   this._clearTimers();
   this._flush();
@@ -670,6 +705,10 @@ WebSocketConnection.prototype._scheduleFlush = function () {
 /** Writes everything the core has queued in one socket write. */
 WebSocketConnection.prototype._flush = function () {
   this._flushScheduled = false;
+  if (this.socket.isNative === true) {
+    this._flushNative();
+    return;
+  }
   const out = native.connTakeOutgoing(this._native);
   const callbacks = this._sendCallbacks;
   if (out === null) {
@@ -693,6 +732,18 @@ WebSocketConnection.prototype._flush = function () {
   }
   const flushed = socket.write(out, done);
   if (!flushed) this.outputBufferFull = true;
+};
+
+/** The native transport: wake the task that owns the socket to write what the core queued. */
+WebSocketConnection.prototype._flushNative = function () {
+  const socket = this.socket;
+  if (socket.destroyed || socket.writableEnded) {
+    this._failPendingCallbacks(new Error('Connection closed before the data was written.'));
+    return;
+  }
+  const callbacks = this._sendCallbacks;
+  if (callbacks.length > 0) this._sendCallbacks = [];
+  if (!socket._flush(callbacks)) this.outputBufferFull = true;
 };
 
 WebSocketConnection.prototype._failPendingCallbacks = function (err) {

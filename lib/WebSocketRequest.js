@@ -12,6 +12,7 @@ const url = require('url');
 const util = require('util');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
+const { NativeSocket, canAdopt } = require('./NativeTransport');
 
 /**
  * @param {import('net').Socket} socket the upgraded socket
@@ -214,6 +215,10 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
   this._resolved = true;
   this.emit('requestResolved', this);
 
+  if (!this._socketIsClosing && canAdopt(this.socket, this.serverConfig)) {
+    return this._acceptNative(acceptedProtocol, response);
+  }
+
   const connection = new WebSocketConnection(this.socket, [], acceptedProtocol, false, this.serverConfig);
   connection.webSocketVersion = this.webSocketVersion;
   connection.remoteAddress = this.remoteAddress;
@@ -239,6 +244,40 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
   this.emit('requestAccepted', connection);
   return connection;
 };
+
+/**
+ * The native transport: Rust takes the socket over and writes the 101 first.
+ * @private
+ */
+WebSocketRequest.prototype._acceptNative = function (acceptedProtocol, response) {
+  const socket = this.socket;
+  const nativeSocket = new NativeSocket(socket);
+  const connection = new WebSocketConnection(nativeSocket, [], acceptedProtocol, false, this.serverConfig);
+  connection.webSocketVersion = this.webSocketVersion;
+  connection.remoteAddress = this.remoteAddress;
+  connection.remoteAddresses = this.remoteAddresses;
+  this._removeSocketCloseListeners();
+  let failed = null;
+  try {
+    nativeSocket._adopt(socket, connection, Buffer.isBuffer(response) ? response : Buffer.from(response), null);
+  } catch (e) {
+    failed = e;
+  }
+  if (failed === null) {
+    connection._addSocketEventListeners();
+  } else {
+    // Could not take the socket over (e.g. out of file descriptors): the
+    // connection closes with 1006, as when the socket is lost before the 101.
+    socket.on('error', noop);
+    socket.destroy();
+    nativeSocket.destroyed = true;
+    cleanupFailedConnection(connection);
+  }
+  this.emit('requestAccepted', connection);
+  return connection;
+};
+
+function noop() {}
 
 /**
  * Refuses the upgrade with an HTTP response and ends the socket.

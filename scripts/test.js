@@ -8,9 +8,9 @@ const fs = require('fs');
 
 const root = path.join(__dirname, '..');
 
-function run(cmd, args) {
+function run(cmd, args, env) {
   console.log('\n$ ' + cmd + ' ' + args.join(' '));
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) {
     console.error(
       '\n`' + cmd + ' ' + args.join(' ') + '` failed (' + (r.status === null ? r.signal : 'exit ' + r.status) + ')'
@@ -28,3 +28,10 @@ const files = fs
   .sort()
   .map((f) => path.join('__test__', f));
 run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=60000', ...files]);
+
+// The same suite again with every connection on the JS-fed transport (Node
+// owns the socket, Rust parses and frames), so both transports stay equal.
+console.log('\n# again with WEBSOCKET_RS_TRANSPORT=js (the JS-fed transport)');
+run(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=60000', ...files], {
+  WEBSOCKET_RS_TRANSPORT: 'js'
+});

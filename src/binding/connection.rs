@@ -11,39 +11,37 @@
 //! `kind, payload length, a, b` (see the `KIND_*` constants and `describe`).
 //! Payloads follow each other in the returned buffer in event order.
 
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
 use napi::bindgen_prelude::{Buffer, External, Uint32Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
-use wsproto::{Connection, Event, Limits, Role};
+use wsproto::{Connection, Limits, Role};
 
 use super::rng::OsRng;
+use crate::io::control::IoControl;
+use crate::io::events::describe;
 
-/// A complete text message (payload = UTF-8 bytes, already validated).
-const KIND_TEXT: u32 = 1;
-/// A complete binary message.
-const KIND_BINARY: u32 = 2;
-/// A raw frame (`assembleFragments: false`); a = flags, b = close status or `NONE`.
-const KIND_FRAME: u32 = 3;
-/// A ping; payload = its application data.
-const KIND_PING: u32 = 4;
-/// A pong.
-const KIND_PONG: u32 = 5;
-/// The peer sent a close frame; a = code or `NONE`; payload = reason.
-const KIND_CLOSE_REQUESTED: u32 = 6;
-/// The peer answered our close frame.
-const KIND_CLOSE_COMPLETED: u32 = 7;
-/// A protocol violation; a = our close code; payload = the reason text.
-const KIND_DROPPED: u32 = 8;
-/// "No value" in the a/b words.
-const NONE: u32 = u32::MAX;
 /// Words before the first event in the meta array.
 const META_HEAD: usize = 2;
 /// Words per event.
 const META_STRIDE: usize = 4;
 
-/// One connection's protocol state, owned by a JS `External`.
+/// One connection's protocol state, owned by a JS `External`. With the
+/// native transport the state is shared with the task that owns the socket:
+/// JS queues sends into it, the task feeds it and writes its output.
 pub struct NativeConnection {
-    conn: Connection,
+    pub(crate) conn: Arc<Mutex<Connection>>,
+    /// Set once a Rust task owns the socket (native transport).
+    pub(crate) io: Option<Arc<IoControl>>,
+}
+
+impl NativeConnection {
+    /// The protocol state (a poisoned lock is still usable: the core keeps its
+    /// invariants between calls).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Limits and options for a connection; every field is optional and falls
@@ -123,47 +121,10 @@ pub fn conn_create(client: bool, options: ConnectionOptions) -> Result<External<
         limits.fragment_outgoing = v;
     }
     let conn = Connection::new(role, limits, Box::new(OsRng::new()));
-    Ok(External::new(NativeConnection { conn }))
-}
-
-/// Writes the (kind, a, b) words of one event and returns its payload.
-fn describe(event: Event) -> (u32, u32, u32, Vec<u8>) {
-    match event {
-        Event::Message { binary, data } => {
-            (if binary { KIND_BINARY } else { KIND_TEXT }, 0, 0, data)
-        }
-        Event::Frame {
-            fin,
-            rsv1,
-            rsv2,
-            rsv3,
-            opcode,
-            payload,
-            close_status,
-        } => {
-            let flags = u32::from(fin)
-                | (u32::from(rsv1) << 1)
-                | (u32::from(rsv2) << 2)
-                | (u32::from(rsv3) << 3)
-                | (u32::from(opcode) << 8);
-            (
-                KIND_FRAME,
-                flags,
-                close_status.map_or(NONE, u32::from),
-                payload,
-            )
-        }
-        Event::Ping(data) => (KIND_PING, 0, 0, data),
-        Event::Pong(data) => (KIND_PONG, 0, 0, data),
-        Event::CloseRequested { code, reason } => (
-            KIND_CLOSE_REQUESTED,
-            code.map_or(NONE, u32::from),
-            0,
-            reason.into_bytes(),
-        ),
-        Event::CloseCompleted => (KIND_CLOSE_COMPLETED, 0, 0, Vec::new()),
-        Event::Dropped { code, reason } => (KIND_DROPPED, u32::from(code), 0, reason.into_bytes()),
-    }
+    Ok(External::new(NativeConnection {
+        conn: Arc::new(Mutex::new(conn)),
+        io: None,
+    }))
 }
 
 /// Moves as many queued events as fit into `meta`, packing their payloads.
@@ -216,42 +177,43 @@ pub fn conn_feed(
     chunk: &[u8],
     mut meta: Uint32Array,
 ) -> Option<Buffer> {
-    handle.conn.receive(chunk);
+    let mut conn = handle.lock();
+    conn.receive(chunk);
     // SAFETY: the JS thread is blocked in this call, so nothing else touches
     // the array while we write it; the slice does not outlive the call.
-    drain(&mut handle.conn, unsafe { meta.as_mut() })
+    drain(&mut conn, unsafe { meta.as_mut() })
 }
 
 /// Returns further pending events (after `meta[1]` said there were more).
 #[napi(catch_unwind)]
 pub fn conn_poll(handle: &mut External<NativeConnection>, mut meta: Uint32Array) -> Option<Buffer> {
     // SAFETY: as in conn_feed.
-    drain(&mut handle.conn, unsafe { meta.as_mut() })
+    drain(&mut handle.lock(), unsafe { meta.as_mut() })
 }
 
 /// Queues a binary message (framed, fragmented and masked per the role).
 /// Returns false when the connection no longer sends data.
 #[napi(catch_unwind)]
 pub fn conn_send_bytes(handle: &mut External<NativeConnection>, data: &[u8]) -> bool {
-    handle.conn.send_message(true, data)
+    handle.lock().send_message(true, data)
 }
 
 /// Queues a text message.
 #[napi(catch_unwind)]
 pub fn conn_send_text(handle: &mut External<NativeConnection>, data: String) -> bool {
-    handle.conn.send_message(false, data.as_bytes())
+    handle.lock().send_message(false, data.as_bytes())
 }
 
 /// Queues a ping (payloads over 125 bytes are truncated to 125).
 #[napi(catch_unwind)]
 pub fn conn_ping(handle: &mut External<NativeConnection>, data: &[u8]) {
-    let _ = handle.conn.ping(data);
+    let _ = handle.lock().ping(data);
 }
 
 /// Queues a pong (payloads over 125 bytes are truncated to 125).
 #[napi(catch_unwind)]
 pub fn conn_pong(handle: &mut External<NativeConnection>, data: &[u8]) {
-    let _ = handle.conn.pong(data);
+    let _ = handle.lock().pong(data);
 }
 
 /// Queues a raw frame. `flags` packs fin (bit 0), rsv1-3 (bits 1-3) and the
@@ -264,7 +226,7 @@ pub fn conn_send_frame(
     close_status: i32,
 ) {
     let status = u16::try_from(close_status).ok();
-    handle.conn.send_frame(
+    handle.lock().send_frame(
         flags & 1 != 0,
         flags & 2 != 0,
         flags & 4 != 0,
@@ -289,7 +251,7 @@ pub fn conn_close(
         )
     })?;
     handle
-        .conn
+        .lock()
         .close(code16, &reason)
         .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))
 }
@@ -304,14 +266,14 @@ pub fn conn_drop(
 ) {
     let code16 = u16::try_from(code).unwrap_or(1002);
     handle
-        .conn
+        .lock()
         .drop_connection(code16, &reason, skip_close_frame);
 }
 
 /// The socket closed: returns the code and description for the `close` event.
 #[napi(catch_unwind)]
 pub fn conn_transport_closed(handle: &mut External<NativeConnection>) -> CloseResult {
-    let (code, description) = handle.conn.transport_closed();
+    let (code, description) = handle.lock().transport_closed();
     CloseResult {
         code: u32::from(code),
         description,
@@ -321,32 +283,32 @@ pub fn conn_transport_closed(handle: &mut External<NativeConnection>) -> CloseRe
 /// Our close frame was not answered in time.
 #[napi(catch_unwind)]
 pub fn conn_close_timeout(handle: &mut External<NativeConnection>) {
-    handle.conn.close_timeout_elapsed();
+    handle.lock().close_timeout_elapsed();
 }
 
 /// `connection.state`: 0 open, 1 peer_requested_close, 2 ending, 3 closed.
 #[napi(catch_unwind)]
 pub fn conn_state(handle: &External<NativeConnection>) -> String {
-    handle.conn.state().as_str().to_string()
+    handle.lock().state().as_str().to_string()
 }
 
 /// Whether we sent a close frame and wait for the peer's.
 #[napi(catch_unwind)]
 pub fn conn_waiting_for_close_response(handle: &External<NativeConnection>) -> bool {
-    handle.conn.is_waiting_for_close_response()
+    handle.lock().is_waiting_for_close_response()
 }
 
 /// Turns automatic pong replies on (no `ping` listener) or off.
 #[napi(catch_unwind)]
 pub fn conn_set_auto_pong(handle: &mut External<NativeConnection>, on: bool) {
-    handle.conn.set_auto_pong(on);
+    handle.lock().set_auto_pong(on);
 }
 
 /// Takes the wire bytes queued so far, or `null` when there are none.
 #[napi(catch_unwind)]
 pub fn conn_take_outgoing(handle: &mut External<NativeConnection>) -> Option<Buffer> {
-    if handle.conn.has_outgoing() {
-        Some(Buffer::from(handle.conn.take_outgoing()))
+    if handle.lock().has_outgoing() {
+        Some(Buffer::from(handle.lock().take_outgoing()))
     } else {
         None
     }
@@ -355,5 +317,5 @@ pub fn conn_take_outgoing(handle: &mut External<NativeConnection>) -> Option<Buf
 /// Bytes queued in Rust and not yet taken by the shim.
 #[napi(catch_unwind)]
 pub fn conn_outgoing_len(handle: &External<NativeConnection>) -> u32 {
-    u32::try_from(handle.conn.outgoing_len()).unwrap_or(u32::MAX)
+    u32::try_from(handle.lock().outgoing_len()).unwrap_or(u32::MAX)
 }

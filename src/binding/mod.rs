@@ -5,6 +5,7 @@ pub mod connection;
 pub mod frame;
 pub mod handshake;
 pub mod rng;
+pub mod transport;
 
 use napi_derive::napi;
 

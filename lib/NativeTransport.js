@@ -1,0 +1,325 @@
+'use strict';
+/**
+ * The native transport: Rust owns a plain TCP socket (design.md, "Two drivers
+ * over one core"). Node parses the HTTP upgrade; then the socket's file
+ * descriptor is duplicated into a tokio task, the bytes Node already read are
+ * passed along, and Node's socket is destroyed in the same tick (the duplicate
+ * keeps the connection open). The task reads, parses, writes and reports its
+ * events through one hub per environment, one crossing into JS per batch.
+ *
+ * `NativeSocket` stands in for the `net.Socket` as `connection.socket`: it has
+ * the addresses, `setNoDelay`, `setKeepAlive`, `setTimeout`, `pause`,
+ * `resume`, `end`, `destroy`, `writableLength`, and emits `end`, `error`,
+ * `drain`, `pause`, `resume` and `close` like a socket.
+ */
+const EventEmitter = require('events').EventEmitter;
+const net = require('net');
+const util = require('util');
+const native = require('./native');
+
+const KIND_EOF = 9;
+const KIND_CLOSED = 10;
+const KIND_IO_ERROR = 11;
+const KIND_WRITTEN = 12;
+/** Words per event in a hub batch: id, kind, payload length, a, b. */
+const STRIDE = 5;
+/** Bytes queued above which `outputBufferFull` is set (net.Socket's default high-water mark). */
+const HIGH_WATER_MARK = 16 * 1024;
+
+const EMPTY = Buffer.alloc(0);
+
+let hub = null;
+/** id -> NativeSocket, for every socket a task owns. */
+const sockets = new Map();
+/** A ref'd timer held exactly while a task owns a socket, so Node stays alive for it. */
+let keepAlive = null;
+
+/**
+ * Dispatches one hub batch in order. An exception from a user's handler is
+ * rethrown on the next tick (as an uncaught exception, as with `websocket`)
+ * and does not cost the other connections their events.
+ * @param {Buffer} data
+ * @param {Uint32Array} meta
+ */
+function deliver(data, meta) {
+  let offset = 0;
+  for (let i = 0; i + STRIDE <= meta.length; i += STRIDE) {
+    const start = offset;
+    offset += meta[i + 2];
+    const socket = sockets.get(meta[i]);
+    if (socket === undefined) continue;
+    try {
+      socket._event(meta[i + 1], data, start, offset, meta[i + 3], meta[i + 4]);
+    } catch (err) {
+      process.nextTick(rethrow, err);
+    }
+  }
+}
+
+function rethrow(err) {
+  throw err;
+}
+
+function getHub() {
+  if (hub === null) hub = native.hubCreate(deliver);
+  return hub;
+}
+
+function track(socket) {
+  sockets.set(socket._id, socket);
+  if (keepAlive === null) keepAlive = setInterval(noop, 0x7fffffff);
+}
+
+function untrack(socket) {
+  sockets.delete(socket._id);
+  if (sockets.size === 0 && keepAlive !== null) {
+    clearInterval(keepAlive);
+    keepAlive = null;
+  }
+}
+
+function noop() {}
+
+/**
+ * Whether Rust can take `socket` over: a plain (not TLS) TCP socket with a
+ * file descriptor, and nobody opted out (`config.nativeTransport: false` or
+ * `WEBSOCKET_RS_TRANSPORT=js` in the environment).
+ * @param {*} socket
+ * @param {object} [config]
+ * @returns {boolean}
+ */
+function canAdopt(socket, config) {
+  if (config && config.nativeTransport === false) return false;
+  if (process.env.WEBSOCKET_RS_TRANSPORT === 'js') return false;
+  if (!(socket instanceof net.Socket) || socket.encrypted || socket.destroyed || socket.connecting) return false;
+  const handle = socket._handle;
+  return (
+    !!handle &&
+    typeof handle.fd === 'number' &&
+    handle.fd >= 0 &&
+    typeof handle.readStop === 'function' &&
+    typeof handle.setNoDelay === 'function'
+  );
+}
+
+/**
+ * A socket owned by a Rust task, in the shape of a `net.Socket`.
+ * @param {import('net').Socket} socket the Node socket it replaces
+ */
+function NativeSocket(socket) {
+  EventEmitter.call(this);
+  this.remoteAddress = socket.remoteAddress;
+  this.remotePort = socket.remotePort;
+  this.remoteFamily = socket.remoteFamily;
+  this.localAddress = socket.localAddress;
+  this.localPort = socket.localPort;
+  this.encrypted = false;
+  this.destroyed = false;
+  this.writableEnded = false;
+  this.readableEnded = false;
+  this.connecting = false;
+  this.isNative = true;
+  this._connection = null;
+  this._id = 0;
+  this._noDelay = false;
+  this._keepAlive = null;
+  this._paused = false;
+  this._seq = 0;
+  /** [seq, callbacks[]] waiting for their bytes to be written. */
+  this._written = [];
+  this._wantDrain = false;
+}
+
+util.inherits(NativeSocket, EventEmitter);
+
+Object.defineProperties(NativeSocket.prototype, {
+  /** Bytes queued for this socket and not yet written. */
+  writableLength: {
+    get: function () {
+      return this._id === 0 || this.destroyed ? 0 : native.ioQueued(this._connection._native);
+    }
+  },
+  bufferSize: {
+    get: function () {
+      return this.writableLength;
+    }
+  },
+  readyState: {
+    get: function () {
+      if (this.destroyed) return 'closed';
+      if (this.writableEnded) return this.readableEnded ? 'closed' : 'readOnly';
+      return this.readableEnded ? 'writeOnly' : 'open';
+    }
+  }
+});
+
+/**
+ * Takes the Node socket over for `connection`: stops Node reading, collects
+ * what Node had buffered, hands the fd to Rust and destroys Node's socket.
+ * @param {import('net').Socket} socket
+ * @param {object} connection the WebSocketConnection using this socket
+ * @param {Buffer} initialOut bytes to write first (the 101 response), or empty
+ * @param {Buffer} [head] bytes Node read past the HTTP head and did not buffer in the socket
+ */
+NativeSocket.prototype._adopt = function (socket, connection, initialOut, head) {
+  this._connection = connection;
+  const handle = socket._handle;
+  handle.readStop();
+  const chunks = [];
+  if (head && head.length > 0) chunks.push(head);
+  for (let chunk = socket.read(); chunk !== null; chunk = socket.read()) chunks.push(chunk);
+  const initialIn = chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  this._id = native.ioAdopt(connection._native, getHub(), handle.fd, initialIn, initialOut, this._noDelay);
+  track(this);
+  if (this._keepAlive !== null) native.ioSetKeepAlive(connection._native, this._keepAlive[0], this._keepAlive[1]);
+  // The duplicate keeps the connection open; Node's socket goes now.
+  socket.removeAllListeners('data');
+  socket.destroy();
+};
+
+/** Handles one event of a hub batch. */
+NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
+  switch (kind) {
+    case KIND_EOF:
+      this.readableEnded = true;
+      this.emit('end');
+      break;
+    case KIND_IO_ERROR: {
+      const code = a !== 0 ? util.getSystemErrorName(-a) : 'EIO';
+      const syscall = b === 1 ? 'write' : 'read';
+      const err = new Error(syscall + ' ' + code);
+      err.errno = a !== 0 ? -a : undefined;
+      err.code = code;
+      err.syscall = syscall;
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+      break;
+    }
+    case KIND_WRITTEN:
+      this._settle(a, undefined);
+      if (b === 1 && this._wantDrain) {
+        this._wantDrain = false;
+        this.emit('drain');
+      }
+      break;
+    case KIND_CLOSED:
+      this.destroyed = true;
+      this.writableEnded = true;
+      untrack(this);
+      this._settle(0xffffffff, new Error('Connection closed before the data was written.'));
+      this.emit('close', a === 1);
+      break;
+    default:
+      this._connection._nativeEvent(kind, data, start, end, a, b);
+  }
+};
+
+/**
+ * Registers callbacks to call once everything queued so far is written.
+ * @param {Function[]} callbacks
+ * @returns {number} the flush sequence number to pass to the task
+ */
+NativeSocket.prototype._addCallbacks = function (callbacks) {
+  this._seq = this._seq === 0xfffffffe ? 1 : this._seq + 1;
+  this._written.push([this._seq, callbacks]);
+  return this._seq;
+};
+
+/** Calls the callbacks of every flush up to `seq` (with `err` once the socket is gone). */
+NativeSocket.prototype._settle = function (seq, err) {
+  const written = this._written;
+  while (written.length > 0 && (err !== undefined || written[0][0] <= seq)) {
+    const callbacks = written.shift()[1];
+    for (const cb of callbacks) {
+      if (err === undefined) cb();
+      else cb(err);
+    }
+  }
+};
+
+/**
+ * Asks the task to write what the core queued; `callbacks` run once written.
+ * @param {Function[]} callbacks
+ * @returns {boolean} false when more than the high-water mark is queued
+ */
+NativeSocket.prototype._flush = function (callbacks) {
+  const seq = callbacks.length > 0 ? this._addCallbacks(callbacks) : 0;
+  const queued = native.ioFlush(this._connection._native, seq, false);
+  if (queued <= HIGH_WATER_MARK) return true;
+  if (!this._wantDrain) {
+    this._wantDrain = true;
+    native.ioFlush(this._connection._native, 0, true);
+  }
+  return false;
+};
+
+NativeSocket.prototype.setNoDelay = function (noDelay) {
+  const on = noDelay === undefined ? true : !!noDelay;
+  this._noDelay = on;
+  if (this._id !== 0 && !this.destroyed) native.ioSetNoDelay(this._connection._native, on);
+  return this;
+};
+
+NativeSocket.prototype.setKeepAlive = function (enable, initialDelay) {
+  const on = !!enable;
+  const delay = typeof initialDelay === 'number' && initialDelay > 0 ? Math.min(initialDelay, 0xffffffff) : 0;
+  this._keepAlive = [on, delay];
+  if (this._id !== 0 && !this.destroyed) native.ioSetKeepAlive(this._connection._native, on, delay);
+  return this;
+};
+
+/** Idle timeouts are not supported on a native socket; `setTimeout(0)` (off) is what connections use. */
+NativeSocket.prototype.setTimeout = function (ms, callback) {
+  return this;
+};
+
+NativeSocket.prototype.pause = function () {
+  if (!this._paused) {
+    this._paused = true;
+    if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, true);
+    this.emit('pause');
+  }
+  return this;
+};
+
+NativeSocket.prototype.resume = function () {
+  if (this._paused) {
+    this._paused = false;
+    if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, false);
+    this.emit('resume');
+  }
+  return this;
+};
+
+NativeSocket.prototype.isPaused = function () {
+  return this._paused;
+};
+
+/** Ends the write side once everything queued is written. */
+NativeSocket.prototype.end = function () {
+  if (this.writableEnded || this.destroyed) return this;
+  this.writableEnded = true;
+  if (this._id !== 0) native.ioEnd(this._connection._native);
+  return this;
+};
+
+/** Closes the socket at once; `close` follows. */
+NativeSocket.prototype.destroy = function () {
+  if (this.destroyed) return this;
+  this.destroyed = true;
+  if (this._id !== 0) native.ioDestroy(this._connection._native);
+  return this;
+};
+
+NativeSocket.prototype.address = function () {
+  return { address: this.localAddress, family: this.remoteFamily, port: this.localPort };
+};
+
+NativeSocket.prototype.ref = function () {
+  return this;
+};
+
+NativeSocket.prototype.unref = function () {
+  return this;
+};
+
+module.exports = { NativeSocket, canAdopt, HIGH_WATER_MARK, openSockets: () => sockets.size };

@@ -1,0 +1,219 @@
+//! The native transport's JS surface: a hub per environment, adopting a
+//! socket's file descriptor, and the requests JS makes of a connection task.
+
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
+
+use napi::bindgen_prelude::{Buffer, External, FnArgs, Function, Uint32Array};
+use napi::threadsafe_function::ThreadsafeCallContext;
+use napi::{Env, Error, Result, Status};
+use napi_derive::napi;
+
+use super::connection::NativeConnection;
+use crate::io::control::IoControl;
+use crate::io::hub::Hub;
+use crate::io::task::{self, Task};
+
+/// A hub, owned by a JS `External` (one per environment).
+pub struct HubHandle(Arc<Hub>);
+
+/// Creates the hub that delivers native connections' events to `deliver(data, meta)`,
+/// 5 words per event in `meta`: connection id, kind, payload length, a, b.
+/// Connections still open when the environment shuts down are closed.
+#[napi(catch_unwind)]
+pub fn hub_create(
+    env: Env,
+    deliver: Function<FnArgs<(Buffer, Uint32Array)>, ()>,
+) -> Result<External<HubHandle>> {
+    let hub = Arc::new(Hub::default());
+    let weak = Arc::downgrade(&hub);
+    let tsfn = deliver
+        .build_threadsafe_function::<()>()
+        .weak::<true>()
+        .callee_handled::<false>()
+        .build_callback(move |_ctx: ThreadsafeCallContext<()>| {
+            let batch = weak.upgrade().map(|h| h.take()).unwrap_or_default();
+            let data = if batch.data.is_empty() {
+                // Every empty Vec shares one dangling pointer, which napi
+                // refuses to wrap twice: give it a real allocation.
+                Vec::with_capacity(1)
+            } else {
+                batch.data
+            };
+            Ok(FnArgs::from((
+                Buffer::from(data),
+                Uint32Array::new(batch.meta),
+            )))
+        })?;
+    hub.set_deliver(tsfn);
+    let for_cleanup = Arc::clone(&hub);
+    env.add_env_cleanup_hook(for_cleanup, |h| h.close_all())?;
+    Ok(External::new(HubHandle(hub)))
+}
+
+fn io_of(handle: &External<NativeConnection>) -> Result<&Arc<IoControl>> {
+    handle.io.as_ref().ok_or_else(|| {
+        Error::new(
+            Status::InvalidArg,
+            "this connection's socket is not owned by the native transport".to_string(),
+        )
+    })
+}
+
+/// Takes over a plain TCP socket: duplicates `fd` (close-on-exec), so Node can
+/// destroy its own socket in the same tick without closing the connection, and
+/// starts the task that reads, parses and writes. `initial_in` holds bytes Node
+/// already read past the HTTP head; `initial_out` is written first (the 101).
+/// Returns the connection's id in the hub.
+#[napi(catch_unwind)]
+pub fn io_adopt(
+    handle: &mut External<NativeConnection>,
+    hub: &External<HubHandle>,
+    fd: i32,
+    initial_in: &[u8],
+    initial_out: &[u8],
+    no_delay: bool,
+) -> Result<u32> {
+    if handle.io.is_some() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            "this connection already owns a socket".to_string(),
+        ));
+    }
+    if fd < 0 {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("invalid file descriptor {fd}"),
+        ));
+    }
+    let rt = io_runtime()?;
+    // SAFETY: F_DUPFD_CLOEXEC only reads `fd`; a failure returns -1.
+    let dup: RawFd = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if dup < 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(Error::new(
+            Status::GenericFailure,
+            format!("could not duplicate the socket: {e}"),
+        ));
+    }
+    // SAFETY: `dup` is a fresh descriptor that nothing else owns.
+    let owned = unsafe { OwnedFd::from_raw_fd(dup) };
+    let std_stream = std::net::TcpStream::from(owned);
+    let fail = |e: std::io::Error| {
+        Error::new(
+            Status::GenericFailure,
+            format!("could not take over the socket: {e}"),
+        )
+    };
+    std_stream.set_nonblocking(true).map_err(fail)?;
+    let _ = std_stream.set_nodelay(no_delay);
+    let stream = {
+        let _guard = rt.enter();
+        tokio::net::TcpStream::from_std(std_stream).map_err(fail)?
+    };
+    let ctl = Arc::new(IoControl::default());
+    let hub = Arc::clone(&hub.0);
+    let id = hub.register(Arc::clone(&ctl));
+    handle.io = Some(Arc::clone(&ctl));
+    let task = Task {
+        stream,
+        conn: Arc::clone(&handle.conn),
+        ctl,
+        hub: Arc::clone(&hub),
+        id,
+        initial_in: initial_in.to_vec(),
+        initial_out: initial_out.to_vec(),
+    };
+    let joined = rt.spawn(task::run(task));
+    // A panic kills only the task; report it so the connection closes (1011).
+    rt.spawn(async move {
+        if let Err(e) = joined.await {
+            if e.is_panic() {
+                task::report_panic(&hub, id);
+            }
+        }
+    });
+    Ok(id)
+}
+
+fn io_runtime() -> Result<&'static tokio::runtime::Runtime> {
+    crate::io::runtime().map_err(|e| Error::new(Status::GenericFailure, e))
+}
+
+/// Wakes the task to write what the core has queued. `seq` (when non-zero)
+/// is reported back in a `WRITTEN` event once those bytes are written;
+/// `want_drain` asks for that report even without a new `seq`. Returns the
+/// bytes queued and not yet written.
+#[napi(catch_unwind)]
+pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool) -> Result<f64> {
+    let ctl = io_of(handle)?;
+    if seq != 0 {
+        ctl.flush_seq.store(seq, Ordering::Release);
+    }
+    if want_drain {
+        ctl.want_drain.store(true, Ordering::Release);
+    }
+    ctl.wake();
+    let queued = handle.lock().outgoing_len() + ctl.unwritten.load(Ordering::Acquire);
+    Ok(queued as f64)
+}
+
+/// Bytes queued for this connection and not yet written to the socket.
+#[napi(catch_unwind)]
+pub fn io_queued(handle: &External<NativeConnection>) -> Result<f64> {
+    let ctl = io_of(handle)?;
+    let queued = handle.lock().outgoing_len() + ctl.unwritten.load(Ordering::Acquire);
+    Ok(queued as f64)
+}
+
+/// `socket.end()`: shut down the write side once everything queued is written.
+#[napi(catch_unwind)]
+pub fn io_end(handle: &External<NativeConnection>) -> Result<()> {
+    let ctl = io_of(handle)?;
+    ctl.end.store(true, Ordering::Release);
+    ctl.wake();
+    Ok(())
+}
+
+/// `socket.destroy()`: close at once; unwritten bytes are discarded.
+#[napi(catch_unwind)]
+pub fn io_destroy(handle: &External<NativeConnection>) -> Result<()> {
+    let ctl = io_of(handle)?;
+    ctl.destroy.store(true, Ordering::Release);
+    ctl.wake();
+    Ok(())
+}
+
+/// Stops (true) or restarts (false) reading from the socket.
+#[napi(catch_unwind)]
+pub fn io_set_paused(handle: &External<NativeConnection>, paused: bool) -> Result<()> {
+    let ctl = io_of(handle)?;
+    ctl.paused.store(paused, Ordering::Release);
+    ctl.wake();
+    Ok(())
+}
+
+/// `socket.setNoDelay(on)`.
+#[napi(catch_unwind)]
+pub fn io_set_no_delay(handle: &External<NativeConnection>, on: bool) -> Result<()> {
+    let ctl = io_of(handle)?;
+    ctl.nodelay.store(if on { 2 } else { 1 }, Ordering::Release);
+    ctl.options_changed.store(true, Ordering::Release);
+    ctl.wake();
+    Ok(())
+}
+
+/// `socket.setKeepAlive(on, initialDelay)` (delay in ms; under 1 s keeps the OS default).
+#[napi(catch_unwind)]
+pub fn io_set_keep_alive(
+    handle: &External<NativeConnection>,
+    on: bool,
+    delay_ms: u32,
+) -> Result<()> {
+    let ctl = io_of(handle)?;
+    *ctl.keepalive.lock().unwrap_or_else(PoisonError::into_inner) = Some((on, delay_ms));
+    ctl.options_changed.store(true, Ordering::Release);
+    ctl.wake();
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! What the JS thread asks of a connection task, and what the task reports
+//! back synchronously (bytes not yet written).
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use tokio::sync::Notify;
+
+/// Requests from the JS thread to one connection task. Every change is
+/// followed by [`IoControl::wake`].
+#[derive(Default)]
+pub struct IoControl {
+    notify: Notify,
+    /// Stop reading (`connection.pause()`).
+    pub paused: AtomicBool,
+    /// Shut down the write side once everything queued is written (`socket.end()`).
+    pub end: AtomicBool,
+    /// Close at once, unwritten bytes discarded (`socket.destroy()`).
+    pub destroy: AtomicBool,
+    /// The newest flush sequence number: sends made before it are in the core's
+    /// output buffer; the task reports it back once they are written.
+    pub flush_seq: AtomicU32,
+    /// Report when everything queued is written even without a new sequence
+    /// number (the shim waits to emit `'drain'`).
+    pub want_drain: AtomicBool,
+    /// Bytes the task took from the core and has not written yet.
+    pub unwritten: AtomicUsize,
+    /// Requested TCP_NODELAY: 0 = no request, 1 = off, 2 = on.
+    pub nodelay: AtomicU8,
+    /// Requested SO_KEEPALIVE and its initial delay in ms, when changed.
+    pub keepalive: Mutex<Option<(bool, u32)>>,
+    /// Set when `nodelay` or `keepalive` holds a request.
+    pub options_changed: AtomicBool,
+}
+
+impl IoControl {
+    /// Wakes the task so it looks at the flags and the output buffer.
+    pub fn wake(&self) {
+        self.notify.notify_one();
+    }
+
+    /// Resolves once [`IoControl::wake`] was called (a call made before the
+    /// wait is not lost).
+    pub async fn woken(&self) {
+        self.notify.notified().await;
+    }
+
+    /// True when JS asked to close at once.
+    pub fn is_destroyed(&self) -> bool {
+        self.destroy.load(Ordering::Acquire)
+    }
+}

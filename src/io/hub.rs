@@ -1,0 +1,129 @@
+//! One hub per JS environment: collects the events of all its connection
+//! tasks and crosses into JS once per wake-up, not once per event
+//! (design.md: one ThreadsafeFunction call per batch).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use napi::bindgen_prelude::{Buffer, FnArgs, Uint32Array};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Status;
+
+use super::control::IoControl;
+use super::events::Batch;
+
+/// Bytes of payload waiting for JS above which connection tasks stop reading
+/// until JS has taken the batch (inbound flow control is Rust's job).
+pub const BACKLOG_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The JS callback `(data: Buffer, meta: Uint32Array) => void`, weak so that
+/// it does not keep the event loop alive by itself (the shim holds a ref'd
+/// handle exactly while connections are open).
+pub type DeliverFn = ThreadsafeFunction<(), (), FnArgs<(Buffer, Uint32Array)>, Status, false, true>;
+
+#[derive(Default)]
+struct Pending {
+    batch: Batch,
+    scheduled: bool,
+}
+
+/// The shared state of a hub.
+#[derive(Default)]
+pub struct Hub {
+    pending: Mutex<Pending>,
+    backlog: AtomicUsize,
+    deliver: OnceLock<DeliverFn>,
+    /// Tasks that stopped reading because of the backlog.
+    waiters: Mutex<Vec<Arc<IoControl>>>,
+    /// Live connections, so that a closing environment can close them.
+    connections: Mutex<HashMap<u32, Arc<IoControl>>>,
+    next_id: AtomicU32,
+    closed: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Hub {
+    /// Sets the JS delivery function (once, right after creation).
+    pub fn set_deliver(&self, f: DeliverFn) {
+        let _ = self.deliver.set(f);
+    }
+
+    /// Registers a connection task and returns its id (never 0).
+    pub fn register(&self, ctl: Arc<IoControl>) -> u32 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
+        lock(&self.connections).insert(id, ctl);
+        id
+    }
+
+    /// Forgets a finished connection task.
+    pub fn unregister(&self, id: u32) {
+        lock(&self.connections).remove(&id);
+    }
+
+    /// Queues events for JS and schedules one delivery if none is pending.
+    pub fn push(&self, batch: &mut Batch) {
+        if batch.is_empty() {
+            return;
+        }
+        let schedule = {
+            let mut p = lock(&self.pending);
+            p.batch.append(batch);
+            self.backlog.store(p.batch.data.len(), Ordering::Relaxed);
+            !std::mem::replace(&mut p.scheduled, true)
+        };
+        if schedule {
+            if let Some(f) = self.deliver.get() {
+                if f.call((), ThreadsafeFunctionCallMode::NonBlocking) != Status::Ok {
+                    // The environment is going away: nobody will take events.
+                    self.close_all();
+                }
+            }
+        }
+    }
+
+    /// Called on the JS thread by the delivery callback: takes everything queued.
+    pub fn take(&self) -> Batch {
+        let batch = {
+            let mut p = lock(&self.pending);
+            p.scheduled = false;
+            self.backlog.store(0, Ordering::Relaxed);
+            std::mem::take(&mut p.batch)
+        };
+        for ctl in lock(&self.waiters).drain(..) {
+            ctl.wake();
+        }
+        batch
+    }
+
+    /// True when JS has fallen behind: tasks should stop reading.
+    pub fn is_backlogged(&self) -> bool {
+        self.backlog.load(Ordering::Relaxed) > BACKLOG_LIMIT
+    }
+
+    /// Asks to be woken once JS has taken the backlog.
+    pub fn wait_for_drain(&self, ctl: &Arc<IoControl>) {
+        lock(&self.waiters).push(Arc::clone(ctl));
+        // The batch may have been taken between the check and the push.
+        if !self.is_backlogged() {
+            ctl.wake();
+        }
+    }
+
+    /// True once the environment is gone.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Closes every connection at once (environment teardown).
+    pub fn close_all(&self) {
+        self.closed.store(true, Ordering::Release);
+        for ctl in lock(&self.connections).values() {
+            ctl.destroy.store(true, Ordering::Release);
+            ctl.wake();
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The task that owns one TCP connection: reads, feeds the core, reports the
+//! events, writes what the core queued, and closes.
+
+use std::io;
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use wsproto::Connection;
+
+use super::control::IoControl;
+use super::events::{
+    describe, Batch, KIND_CLOSED, KIND_DROPPED, KIND_EOF, KIND_IO_ERROR, KIND_WRITTEN,
+};
+use super::hub::Hub;
+
+/// Bytes read per system call.
+const READ_BUFFER: usize = 64 * 1024;
+
+/// Everything a connection task needs.
+pub struct Task {
+    /// The socket.
+    pub stream: TcpStream,
+    /// The protocol state, shared with the JS thread (which queues sends).
+    pub conn: Arc<Mutex<Connection>>,
+    /// Requests from JS.
+    pub ctl: Arc<IoControl>,
+    /// Where events go.
+    pub hub: Arc<Hub>,
+    /// This connection's id in its hub.
+    pub id: u32,
+    /// Bytes that arrived before Rust took the socket (after the HTTP head).
+    pub initial_in: Vec<u8>,
+    /// Bytes to write before anything the core queues (the 101 response).
+    pub initial_out: Vec<u8>,
+}
+
+/// Feeds received bytes to the core and describes what they produced.
+fn receive(conn: &Mutex<Connection>, id: u32, data: &[u8], batch: &mut Batch) {
+    let mut c = conn.lock().unwrap_or_else(PoisonError::into_inner);
+    c.receive(data);
+    while let Some(event) = c.poll_event() {
+        let (kind, a, b, payload) = describe(event);
+        batch.push(id, kind, a, b, payload);
+    }
+}
+
+fn report_error(batch: &mut Batch, id: u32, err: &io::Error, write: bool) {
+    let errno = err
+        .raw_os_error()
+        .and_then(|e| u32::try_from(e).ok())
+        .unwrap_or(0);
+    batch.push_slice(
+        id,
+        KIND_IO_ERROR,
+        errno,
+        u32::from(write),
+        err.to_string().as_bytes(),
+    );
+}
+
+/// Applies TCP options JS asked for since the last look.
+fn apply_options(stream: &TcpStream, ctl: &IoControl) {
+    match ctl.nodelay.swap(0, Ordering::AcqRel) {
+        1 => {
+            let _ = stream.set_nodelay(false);
+        }
+        2 => {
+            let _ = stream.set_nodelay(true);
+        }
+        _ => {}
+    }
+    let keepalive = ctl
+        .keepalive
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some((on, delay_ms)) = keepalive {
+        set_keepalive(stream, on, delay_ms);
+    }
+}
+
+/// SO_KEEPALIVE and, when given, TCP_KEEPIDLE (as Node's `setKeepAlive`).
+fn set_keepalive(stream: &TcpStream, on: bool, delay_ms: u32) {
+    let fd = stream.as_raw_fd();
+    let flag: libc::c_int = i32::from(on);
+    let size = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: fd is the open socket owned by `stream`; the option values are
+    // c_ints that live across the calls.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_KEEPALIVE,
+            (&flag as *const libc::c_int).cast(),
+            size,
+        );
+        if on && delay_ms >= 1000 {
+            let secs = libc::c_int::try_from(delay_ms / 1000).unwrap_or(libc::c_int::MAX);
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_KEEPIDLE,
+                (&secs as *const libc::c_int).cast(),
+                size,
+            );
+        }
+    }
+}
+
+/// Runs the connection until both directions are done, JS destroys it, or
+/// an I/O error ends it; then reports `KIND_CLOSED` and drops the socket.
+pub async fn run(task: Task) {
+    let Task {
+        mut stream,
+        conn,
+        ctl,
+        hub,
+        id,
+        initial_in,
+        initial_out,
+    } = task;
+    let mut batch = Batch::default();
+    let mut buf = vec![0u8; READ_BUFFER];
+    let mut out = initial_out;
+    let mut pos = 0usize;
+    ctl.unwritten.store(out.len(), Ordering::Release);
+    let mut reported_seq = 0u32;
+    let mut read_eof = false;
+    let mut write_shut = false;
+    let mut had_error = false;
+
+    if !initial_in.is_empty() {
+        receive(&conn, id, &initial_in, &mut batch);
+        hub.push(&mut batch);
+    }
+
+    let (mut rd, mut wr) = stream.split();
+    loop {
+        if ctl.is_destroyed() {
+            break;
+        }
+        apply_options_split(&rd, &ctl);
+        if pos == out.len() {
+            out.clear();
+            pos = 0;
+            let seq = ctl.flush_seq.load(Ordering::Acquire);
+            conn.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take_outgoing_into(&mut out);
+            ctl.unwritten.store(out.len(), Ordering::Release);
+            if out.is_empty() {
+                let drain = ctl.want_drain.swap(false, Ordering::AcqRel);
+                if seq != reported_seq || drain {
+                    reported_seq = seq;
+                    batch.push_slice(id, KIND_WRITTEN, seq, 1, &[]);
+                    hub.push(&mut batch);
+                }
+            }
+        }
+        if out.is_empty() && !write_shut && (read_eof || ctl.end.load(Ordering::Acquire)) {
+            // Like a net.Socket without allowHalfOpen: end our side once the
+            // peer ended its side, or when JS asked to.
+            let _ = wr.shutdown().await;
+            write_shut = true;
+        }
+        if write_shut && read_eof {
+            break;
+        }
+        let backlogged = hub.is_backlogged();
+        let can_read = !read_eof && !ctl.paused.load(Ordering::Acquire) && !backlogged;
+        if !read_eof && backlogged {
+            hub.wait_for_drain(&ctl);
+        }
+        tokio::select! {
+            biased;
+            _ = ctl.woken() => {}
+            r = wr.write(&out[pos..]), if pos < out.len() => match r {
+                Ok(0) => {
+                    report_error(&mut batch, id, &io::Error::from(io::ErrorKind::WriteZero), true);
+                    had_error = true;
+                    break;
+                }
+                Ok(n) => {
+                    pos += n;
+                    ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
+                }
+                Err(e) => {
+                    report_error(&mut batch, id, &e, true);
+                    had_error = true;
+                    break;
+                }
+            },
+            r = rd.read(&mut buf), if can_read => match r {
+                Ok(0) => {
+                    read_eof = true;
+                    batch.push_slice(id, KIND_EOF, 0, 0, &[]);
+                    hub.push(&mut batch);
+                }
+                Ok(n) => {
+                    receive(&conn, id, &buf[..n], &mut batch);
+                    hub.push(&mut batch);
+                }
+                Err(e) => {
+                    report_error(&mut batch, id, &e, false);
+                    had_error = true;
+                    break;
+                }
+            },
+        }
+    }
+    ctl.unwritten.store(0, Ordering::Release);
+    drop(stream);
+    hub.unregister(id);
+    batch.push_slice(id, KIND_CLOSED, u32::from(had_error), 0, &[]);
+    hub.push(&mut batch);
+}
+
+fn apply_options_split(rd: &tokio::net::tcp::ReadHalf<'_>, ctl: &IoControl) {
+    if ctl.options_changed.swap(false, Ordering::AcqRel) {
+        let stream: &TcpStream = rd.as_ref();
+        apply_options(stream, ctl);
+    }
+}
+
+/// Reports a task that panicked: the connection closes with 1011 (`error`
+/// then `close` in JS).
+pub fn report_panic(hub: &Hub, id: u32) {
+    let mut batch = Batch::default();
+    batch.push_slice(
+        id,
+        KIND_DROPPED,
+        1011,
+        1,
+        b"Internal error in the connection task",
+    );
+    batch.push_slice(id, KIND_CLOSED, 1, 0, &[]);
+    hub.unregister(id);
+    hub.push(&mut batch);
+}
