@@ -11,8 +11,22 @@ const Ours = require('..').connection;
 const Theirs = require('websocket').connection;
 
 const T = { timeout: 10000 };
+const { NativeSocket } = require('../lib/NativeTransport');
+
+/**
+ * Our connection over the native transport: Rust takes the accepted socket
+ * over (as WebSocketRequest.accept does for plain TCP).
+ */
+function OursNative(socket, extensions, protocol, mask, config) {
+  const nativeSocket = new NativeSocket(socket);
+  const connection = new Ours(nativeSocket, extensions, protocol, mask, config);
+  nativeSocket._adopt(socket, connection, Buffer.alloc(0), null);
+  return connection;
+}
+
 const impls = [
   ['websocket-rs', Ours],
+  ['websocket-rs native', OursNative],
   ['websocket', Theirs]
 ];
 

@@ -298,7 +298,16 @@ NativeSocket.prototype.isPaused = function () {
 NativeSocket.prototype.end = function () {
   if (this.writableEnded || this.destroyed) return this;
   this.writableEnded = true;
-  if (this._id !== 0) native.ioEnd(this._connection._native);
+  if (this._id !== 0) native.ioEnd(this._connection._native, false);
+  return this;
+};
+
+/** Ends the write side once everything queued is written, then closes without waiting for the peer. */
+NativeSocket.prototype.destroySoon = function () {
+  if (this.destroyed) return this;
+  this.writableEnded = true;
+  if (this._id !== 0) native.ioEnd(this._connection._native, true);
+  else this.destroy();
   return this;
 };
 

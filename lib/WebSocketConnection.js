@@ -428,7 +428,7 @@ WebSocketConnection.prototype._handleDropped = function (code, description) {
   this._clearTimers();
   this._flush();
   this._emitClose();
-  this._endSocket();
+  this._destroySocketSoon();
 };
 
 // --- socket events ---------------------------------------------------------
@@ -541,7 +541,7 @@ WebSocketConnection.prototype.drop = function (reasonCode, description, skipClos
   this._clearTimers();
   this._flush();
   this._emitClose();
-  this._endSocket();
+  this._destroySocketSoon();
 };
 
 WebSocketConnection.prototype.setCloseTimer = function () {
@@ -576,6 +576,23 @@ WebSocketConnection.prototype._emitClose = function () {
 
 WebSocketConnection.prototype._endSocket = function () {
   if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end();
+};
+
+/**
+ * Closes the socket once what is queued (the close frame) is written, without
+ * waiting for the peer: `drop()` and protocol errors destroy the socket, as
+ * `websocket` does, but our close frame still goes out first.
+ */
+WebSocketConnection.prototype._destroySocketSoon = function () {
+  const socket = this.socket;
+  if (socket.destroyed) return;
+  if (socket.isNative === true) {
+    socket.destroySoon();
+    return;
+  }
+  if (!socket.writableEnded) socket.end();
+  if (socket.writableFinished === false) socket.once('finish', () => socket.destroy());
+  else socket.destroy();
 };
 
 // --- sending ---------------------------------------------------------------

@@ -119,6 +119,10 @@ WebSocketFrame.prototype.toBuffer = function (nullMask) {
     else crypto.randomFillSync(this.maskBytes, 0, 4);
     key = this.maskBytes.subarray(0, 4);
   }
+  if (isClose && typeof this.closeStatus === 'number' && (this.closeStatus < 0 || this.closeStatus > 0xffff)) {
+    // websocket writes the status with writeUInt16BE: the same RangeError.
+    Buffer.alloc(2).writeUInt16BE(this.closeStatus, 0);
+  }
   const status = isClose ? (typeof this.closeStatus === 'number' ? this.closeStatus & 0xffff : 0) : -1;
   return native.frameEncode(flags, payload, status, key);
 };

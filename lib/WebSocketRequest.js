@@ -219,7 +219,7 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
     return this._acceptNative(acceptedProtocol, response);
   }
 
-  const connection = new WebSocketConnection(this.socket, [], acceptedProtocol, false, this.serverConfig);
+  const connection = this._newConnection(this.socket, acceptedProtocol);
   connection.webSocketVersion = this.webSocketVersion;
   connection.remoteAddress = this.remoteAddress;
   connection.remoteAddresses = this.remoteAddresses;
@@ -252,7 +252,7 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
 WebSocketRequest.prototype._acceptNative = function (acceptedProtocol, response) {
   const socket = this.socket;
   const nativeSocket = new NativeSocket(socket);
-  const connection = new WebSocketConnection(nativeSocket, [], acceptedProtocol, false, this.serverConfig);
+  const connection = this._newConnection(nativeSocket, acceptedProtocol);
   connection.webSocketVersion = this.webSocketVersion;
   connection.remoteAddress = this.remoteAddress;
   connection.remoteAddresses = this.remoteAddresses;
@@ -278,6 +278,21 @@ WebSocketRequest.prototype._acceptNative = function (acceptedProtocol, response)
 };
 
 function noop() {}
+
+/**
+ * Builds the connection; when the server config is invalid (the constructor
+ * throws, e.g. `keepaliveInterval` missing), the socket is closed before the
+ * error reaches the caller, so the client is not left waiting for a response.
+ * @private
+ */
+WebSocketRequest.prototype._newConnection = function (socket, acceptedProtocol) {
+  try {
+    return new WebSocketConnection(socket, [], acceptedProtocol, false, this.serverConfig);
+  } catch (e) {
+    this.socket.destroy();
+    throw e;
+  }
+};
 
 /**
  * Refuses the upgrade with an HTTP response and ends the socket.

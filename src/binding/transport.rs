@@ -167,10 +167,15 @@ pub fn io_queued(handle: &External<NativeConnection>) -> Result<f64> {
     Ok(queued as f64)
 }
 
-/// `socket.end()`: shut down the write side once everything queued is written.
+/// `socket.end()`: shut down the write side once everything queued is written;
+/// with `then_close`, close the socket right after instead of waiting for the
+/// peer to end its side (`drop()`).
 #[napi(catch_unwind)]
-pub fn io_end(handle: &External<NativeConnection>) -> Result<()> {
+pub fn io_end(handle: &External<NativeConnection>, then_close: bool) -> Result<()> {
     let ctl = io_of(handle)?;
+    if then_close {
+        ctl.close_after_end.store(true, Ordering::Release);
+    }
     ctl.end.store(true, Ordering::Release);
     ctl.wake();
     Ok(())

@@ -14,6 +14,8 @@ pub struct IoControl {
     pub paused: AtomicBool,
     /// Shut down the write side once everything queued is written (`socket.end()`).
     pub end: AtomicBool,
+    /// Close right after the write side is shut down (do not wait for the peer).
+    pub close_after_end: AtomicBool,
     /// Close at once, unwritten bytes discarded (`socket.destroy()`).
     pub destroy: AtomicBool,
     /// The newest flush sequence number: sends made before it are in the core's

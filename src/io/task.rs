@@ -166,7 +166,7 @@ pub async fn run(task: Task) {
             let _ = wr.shutdown().await;
             write_shut = true;
         }
-        if write_shut && read_eof {
+        if write_shut && (read_eof || ctl.close_after_end.load(Ordering::Acquire)) {
             break;
         }
         let backlogged = hub.is_backlogged();

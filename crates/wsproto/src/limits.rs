@@ -31,7 +31,8 @@ pub struct Limits {
     /// Default true for both. `websocket` option: `fragmentOutgoingMessages`.
     pub fragment_outgoing: bool,
     /// Payload bytes per outgoing fragment. Default 0x4000 (16 KiB) for both.
-    /// `websocket` option: `fragmentationThreshold`. 0 disables fragmentation.
+    /// `websocket` option: `fragmentationThreshold`. At least 1: the binding
+    /// rejects 0, which `websocket` would turn into endless empty fragments.
     pub fragmentation_threshold: usize,
 }
 
