@@ -329,3 +329,28 @@ test('a worker thread with open native connections can be terminated; the main t
   ws.close();
   s.close();
 });
+
+test(
+  'a reply to a message that arrived just before a bad frame goes out before the close frame (Autobahn 3.x, 4.x, 5.15)',
+  T,
+  async () => {
+    const s = await listen();
+    const accepted = nextConnection(s.wsServer);
+    const raw = await rawClient(s.port);
+    const conn = await accepted;
+    conn.on('message', (m) => conn.sendUTF(m.utf8Data));
+    const closed = once(conn, 'close');
+    raw.socket.write(
+      Buffer.concat([frame({ opcode: 1, payload: 'first' }), frame({ opcode: 1, payload: 'x', rsv: 0x40 })])
+    );
+    const [code] = await closed;
+    assert.strictEqual(code, 1002);
+    const frames = await raw.waitFrames(2);
+    assert.strictEqual(frames[0].opcode, 1);
+    assert.strictEqual(frames[0].payload.toString(), 'first');
+    assert.strictEqual(frames[1].opcode, 8);
+    assert.strictEqual(frames[1].payload.readUInt16BE(0), 1002);
+    raw.socket.destroy();
+    s.close();
+  }
+);

@@ -45,7 +45,9 @@ function mountWebsocketEcho(lib, httpServer) {
     httpServer,
     autoAcceptConnections: false,
     maxReceivedFrameSize: MAX_SIZE,
-    maxReceivedMessageSize: MAX_SIZE
+    maxReceivedMessageSize: MAX_SIZE,
+    // 9.3.x/9.4.x send 4 MiB in up to 65536 fragments (websocket ignores the option).
+    maxFragmentsPerMessage: MAX_FRAGMENTS
   });
   wsServer.on('request', (request) => {
     const connection = request.accept(null, request.origin);
@@ -106,7 +108,11 @@ function mountEcho(name, httpServer) {
  * @returns {() => void} a function that drops the connection
  */
 function connectWebsocket(lib, url, options, done) {
-  const client = new lib.client({ maxReceivedFrameSize: MAX_SIZE, maxReceivedMessageSize: MAX_SIZE });
+  const client = new lib.client({
+    maxReceivedFrameSize: MAX_SIZE,
+    maxReceivedMessageSize: MAX_SIZE,
+    maxFragmentsPerMessage: MAX_FRAGMENTS
+  });
   let connection = null;
   let finished = false;
   const finish = (error) => {

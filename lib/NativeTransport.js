@@ -80,6 +80,10 @@ function untrack(socket) {
 
 function noop() {}
 
+function settleUpTo(socket, seq) {
+  socket._settle(seq, undefined);
+}
+
 /**
  * Whether Rust can take `socket` over: a plain (not TLS) TCP socket with a
  * file descriptor, and nobody opted out (`config.nativeTransport: false` or
@@ -244,6 +248,11 @@ NativeSocket.prototype._settle = function (seq, err) {
 NativeSocket.prototype._flush = function (callbacks) {
   const seq = callbacks.length > 0 ? this._addCallbacks(callbacks) : 0;
   const queued = native.ioFlush(this._connection._native, seq, false);
+  if (queued === 0) {
+    // Written straight away: nothing is pending, every callback is due.
+    if (this._written.length > 0) process.nextTick(settleUpTo, this, this._seq);
+    return true;
+  }
   if (queued <= HIGH_WATER_MARK) return true;
   if (!this._wantDrain) {
     this._wantDrain = true;

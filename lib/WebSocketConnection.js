@@ -421,6 +421,9 @@ WebSocketConnection.prototype._emitFrame = function (payload, flags, closeStatus
 
 /** The core dropped the connection for a protocol violation or a limit. */
 WebSocketConnection.prototype._handleDropped = function (code, description) {
+  // The core deferred the failure: what the handlers of earlier messages sent
+  // is queued before this close frame.
+  native.connDrop(this._native, code, description, false);
   this._dropped = true;
   this.closeReasonCode = code;
   this.closeDescription = description;

@@ -120,7 +120,10 @@ pub fn conn_create(client: bool, options: ConnectionOptions) -> Result<External<
     if let Some(v) = options.fragment_outgoing_messages {
         limits.fragment_outgoing = v;
     }
-    let conn = Connection::new(role, limits, Box::new(OsRng::new()));
+    let mut conn = Connection::new(role, limits, Box::new(OsRng::new()));
+    // The shim calls conn_drop when it handles the Dropped event, after the
+    // messages before it (and the replies their handlers queue).
+    conn.set_defer_failure(true);
     Ok(External::new(NativeConnection {
         conn: Arc::new(Mutex::new(conn)),
         io: None,

@@ -1,7 +1,7 @@
 //! The native transport's JS surface: a hub per environment, adopting a
 //! socket's file descriptor, and the requests JS makes of a connection task.
 
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
@@ -112,7 +112,7 @@ pub fn io_adopt(
         let _guard = rt.enter();
         tokio::net::TcpStream::from_std(std_stream).map_err(fail)?
     };
-    let ctl = Arc::new(IoControl::default());
+    let ctl = Arc::new(IoControl::new(stream.as_raw_fd(), !initial_out.is_empty()));
     let hub = Arc::clone(&hub.0);
     let id = hub.register(Arc::clone(&ctl));
     handle.io = Some(Arc::clone(&ctl));
@@ -141,10 +141,11 @@ fn io_runtime() -> Result<&'static tokio::runtime::Runtime> {
     crate::io::runtime().map_err(|e| Error::new(Status::GenericFailure, e))
 }
 
-/// Wakes the task to write what the core has queued. `seq` (when non-zero)
-/// is reported back in a `WRITTEN` event once those bytes are written;
+/// Writes what the core has queued: straight from this thread when the task
+/// has nothing pending, else by waking the task. `seq` (when non-zero) is
+/// reported back in a `WRITTEN` event once those bytes are written;
 /// `want_drain` asks for that report even without a new `seq`. Returns the
-/// bytes queued and not yet written.
+/// bytes still queued and not yet written (0: all written already).
 #[napi(catch_unwind)]
 pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool) -> Result<f64> {
     let ctl = io_of(handle)?;
@@ -154,8 +155,14 @@ pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool)
     if want_drain {
         ctl.want_drain.store(true, Ordering::Release);
     }
-    ctl.wake();
-    let queued = handle.lock().outgoing_len() + ctl.unwritten.load(Ordering::Acquire);
+    let mut conn = handle.lock();
+    let wake = task::try_write_direct(&mut conn, ctl);
+    let queued = conn.outgoing_len() + ctl.unwritten.load(Ordering::Acquire);
+    drop(conn);
+    // When everything is written, JS settles the callbacks itself.
+    if wake || want_drain || (seq != 0 && queued > 0) {
+        ctl.wake();
+    }
     Ok(queued as f64)
 }
 

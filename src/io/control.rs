@@ -1,14 +1,21 @@
 //! What the JS thread asks of a connection task, and what the task reports
 //! back synchronously (bytes not yet written).
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use tokio::sync::Notify;
 
 /// Requests from the JS thread to one connection task. Every change is
 /// followed by [`IoControl::wake`].
-#[derive(Default)]
 pub struct IoControl {
+    /// The socket's descriptor while the task owns it, else -1. Read by the
+    /// JS thread for direct writes; changed only under the core's lock.
+    pub fd: AtomicI32,
+    /// The task holds bytes not yet written: JS must not write directly.
+    /// Changed only under the core's lock.
+    pub busy: AtomicBool,
+    /// Bytes a direct write left unwritten; the task writes them first.
+    leftover: Mutex<Vec<u8>>,
     notify: Notify,
     /// Stop reading (`connection.pause()`).
     pub paused: AtomicBool,
@@ -35,6 +42,44 @@ pub struct IoControl {
 }
 
 impl IoControl {
+    /// Controls for the task that owns `fd`.
+    pub fn new(fd: i32, busy: bool) -> IoControl {
+        IoControl {
+            fd: AtomicI32::new(fd),
+            busy: AtomicBool::new(busy),
+            leftover: Mutex::default(),
+            notify: Notify::new(),
+            paused: AtomicBool::default(),
+            end: AtomicBool::default(),
+            close_after_end: AtomicBool::default(),
+            destroy: AtomicBool::default(),
+            flush_seq: AtomicU32::default(),
+            want_drain: AtomicBool::default(),
+            unwritten: AtomicUsize::default(),
+            nodelay: AtomicU8::default(),
+            keepalive: Mutex::default(),
+            options_changed: AtomicBool::default(),
+        }
+    }
+
+    /// Keeps bytes a direct write could not finish (call with the core locked).
+    pub fn put_leftover(&self, rest: &[u8]) {
+        self.leftover
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(rest);
+        self.unwritten.fetch_add(rest.len(), Ordering::AcqRel);
+        self.busy.store(true, Ordering::Release);
+    }
+
+    /// Moves the leftover of a direct write to `out` (call with the core locked).
+    pub fn take_leftover_into(&self, out: &mut Vec<u8>) {
+        let mut left = self.leftover.lock().unwrap_or_else(PoisonError::into_inner);
+        if !left.is_empty() {
+            out.append(&mut left);
+        }
+    }
+
     /// Wakes the task so it looks at the flags and the output buffer.
     pub fn wake(&self) {
         self.notify.notify_one();

@@ -6,7 +6,6 @@ use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use wsproto::Connection;
 
@@ -110,11 +109,37 @@ fn set_keepalive(stream: &TcpStream, on: bool, delay_ms: u32) {
     }
 }
 
+/// Reads what the socket has into the worker thread's shared buffer and feeds
+/// it to the core: an idle connection holds no read buffer of its own.
+/// Returns `Ok(0)` at end of stream, `Err(WouldBlock)` when nothing was there.
+fn read_into_core(
+    stream: &TcpStream,
+    conn: &Mutex<Connection>,
+    id: u32,
+    batch: &mut Batch,
+) -> io::Result<usize> {
+    thread_local! {
+        static READ_BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; READ_BUFFER]);
+    }
+    READ_BUF.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        let n = stream.try_read(&mut buf)?;
+        if n > 0 {
+            receive(conn, id, &buf[..n], batch);
+        }
+        Ok(n)
+    })
+}
+
+/// Output capacity kept between writes; a larger buffer (after a large
+/// message) is released once written, so idle connections stay small.
+const KEEP_OUT_CAPACITY: usize = 16 * 1024;
+
 /// Runs the connection until both directions are done, JS destroys it, or
 /// an I/O error ends it; then reports `KIND_CLOSED` and drops the socket.
 pub async fn run(task: Task) {
     let Task {
-        mut stream,
+        stream,
         conn,
         ctl,
         hub,
@@ -123,7 +148,6 @@ pub async fn run(task: Task) {
         initial_out,
     } = task;
     let mut batch = Batch::default();
-    let mut buf = vec![0u8; READ_BUFFER];
     let mut out = initial_out;
     let mut pos = 0usize;
     ctl.unwritten.store(out.len(), Ordering::Release);
@@ -137,20 +161,30 @@ pub async fn run(task: Task) {
         hub.push(&mut batch);
     }
 
-    let (mut rd, mut wr) = stream.split();
     loop {
         if ctl.is_destroyed() {
             break;
         }
-        apply_options_split(&rd, &ctl);
+        if ctl.options_changed.swap(false, Ordering::AcqRel) {
+            apply_options(&stream, &ctl);
+        }
         if pos == out.len() {
-            out.clear();
+            if out.capacity() > KEEP_OUT_CAPACITY {
+                out = Vec::new();
+            } else {
+                out.clear();
+            }
             pos = 0;
             let seq = ctl.flush_seq.load(Ordering::Acquire);
-            conn.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take_outgoing_into(&mut out);
-            ctl.unwritten.store(out.len(), Ordering::Release);
+            {
+                // Under the core's lock, so the JS thread's direct writes
+                // (`try_write_direct`) and ours never interleave.
+                let mut c = conn.lock().unwrap_or_else(PoisonError::into_inner);
+                ctl.take_leftover_into(&mut out);
+                c.take_outgoing_into(&mut out);
+                ctl.busy.store(!out.is_empty(), Ordering::Release);
+                ctl.unwritten.store(out.len(), Ordering::Release);
+            }
             if out.is_empty() {
                 let drain = ctl.want_drain.swap(false, Ordering::AcqRel);
                 if seq != reported_seq || drain {
@@ -158,12 +192,29 @@ pub async fn run(task: Task) {
                     batch.push_slice(id, KIND_WRITTEN, seq, 1, &[]);
                     hub.push(&mut batch);
                 }
+            } else {
+                // Most writes complete at once: try before waiting.
+                match stream.try_write(&out) {
+                    Ok(n) => {
+                        pos = n;
+                        ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
+                        if pos == out.len() {
+                            continue;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) => {
+                        report_error(&mut batch, id, &e, true);
+                        had_error = true;
+                        break;
+                    }
+                }
             }
         }
         if out.is_empty() && !write_shut && (read_eof || ctl.end.load(Ordering::Acquire)) {
             // Like a net.Socket without allowHalfOpen: end our side once the
             // peer ended its side, or when JS asked to.
-            let _ = wr.shutdown().await;
+            let _ = socket_shutdown_write(&stream);
             write_shut = true;
         }
         if write_shut && (read_eof || ctl.close_after_end.load(Ordering::Acquire)) {
@@ -177,52 +228,105 @@ pub async fn run(task: Task) {
         tokio::select! {
             biased;
             _ = ctl.woken() => {}
-            r = wr.write(&out[pos..]), if pos < out.len() => match r {
-                Ok(0) => {
-                    report_error(&mut batch, id, &io::Error::from(io::ErrorKind::WriteZero), true);
-                    had_error = true;
-                    break;
-                }
-                Ok(n) => {
-                    pos += n;
-                    ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
-                }
-                Err(e) => {
+            r = stream.writable(), if pos < out.len() => {
+                if let Err(e) = r {
                     report_error(&mut batch, id, &e, true);
                     had_error = true;
                     break;
                 }
+                match stream.try_write(&out[pos..]) {
+                    Ok(0) => {
+                        report_error(&mut batch, id, &io::Error::from(io::ErrorKind::WriteZero), true);
+                        had_error = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        pos += n;
+                        ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) => {
+                        report_error(&mut batch, id, &e, true);
+                        had_error = true;
+                        break;
+                    }
+                }
             },
-            r = rd.read(&mut buf), if can_read => match r {
-                Ok(0) => {
-                    read_eof = true;
-                    batch.push_slice(id, KIND_EOF, 0, 0, &[]);
-                    hub.push(&mut batch);
-                }
-                Ok(n) => {
-                    receive(&conn, id, &buf[..n], &mut batch);
-                    hub.push(&mut batch);
-                }
-                Err(e) => {
+            r = stream.readable(), if can_read => {
+                if let Err(e) = r {
                     report_error(&mut batch, id, &e, false);
                     had_error = true;
                     break;
                 }
+                match read_into_core(&stream, &conn, id, &mut batch) {
+                    Ok(0) => {
+                        read_eof = true;
+                        batch.push_slice(id, KIND_EOF, 0, 0, &[]);
+                        hub.push(&mut batch);
+                    }
+                    Ok(_) => hub.push(&mut batch),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) => {
+                        hub.push(&mut batch);
+                        report_error(&mut batch, id, &e, false);
+                        had_error = true;
+                        break;
+                    }
+                }
             },
         }
     }
-    ctl.unwritten.store(0, Ordering::Release);
+    {
+        // No direct write may reach this descriptor once it is closed (and
+        // possibly reused): clear it under the core's lock.
+        let _c = conn.lock().unwrap_or_else(PoisonError::into_inner);
+        ctl.fd.store(-1, Ordering::Release);
+        ctl.unwritten.store(0, Ordering::Release);
+    }
     drop(stream);
     hub.unregister(id);
     batch.push_slice(id, KIND_CLOSED, u32::from(had_error), 0, &[]);
     hub.push(&mut batch);
 }
 
-fn apply_options_split(rd: &tokio::net::tcp::ReadHalf<'_>, ctl: &IoControl) {
-    if ctl.options_changed.swap(false, Ordering::AcqRel) {
-        let stream: &TcpStream = rd.as_ref();
-        apply_options(stream, ctl);
+/// Shuts down the write side (sends FIN).
+fn socket_shutdown_write(stream: &TcpStream) -> io::Result<()> {
+    // SAFETY: the descriptor is owned by `stream`, open for this call.
+    let r = unsafe { libc::shutdown(stream.as_raw_fd(), libc::SHUT_WR) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
+}
+
+/// Called on the JS thread with the core locked: writes what the core queued
+/// straight to the socket when the task has nothing pending, saving the hop
+/// to the I/O thread (most small writes complete at once). What the kernel
+/// does not take is left for the task. Returns true when the task must be
+/// woken (bytes left, or an error for it to find).
+pub fn try_write_direct(conn: &mut Connection, ctl: &IoControl) -> bool {
+    let fd = ctl.fd.load(Ordering::Acquire);
+    if fd < 0 || ctl.busy.load(Ordering::Acquire) || ctl.is_destroyed() || !conn.has_outgoing() {
+        return conn.has_outgoing();
+    }
+    let out = conn.take_outgoing();
+    // SAFETY: `fd` stays open while it is stored in `ctl` (the task clears it
+    // under the same lock before closing), and `out` is a live buffer.
+    let n = unsafe {
+        libc::send(
+            fd,
+            out.as_ptr().cast(),
+            out.len(),
+            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+        )
+    };
+    let written = usize::try_from(n).unwrap_or(0);
+    if written == out.len() {
+        return false;
+    }
+    ctl.put_leftover(&out[written..]);
+    true
 }
 
 /// Reports a task that panicked: the connection closes with 1011 (`error`

@@ -58,6 +58,10 @@ pub struct Connection {
     message: MessageAssembler,
     control: Vec<u8>,
     raw: Vec<u8>,
+    /// See [`Connection::set_defer_failure`].
+    defer_failure: bool,
+    /// A protocol error was found and input is ignored (deferred failure).
+    failed: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -93,7 +97,20 @@ impl Connection {
             message: MessageAssembler::new(),
             control: Vec::with_capacity(125),
             raw: Vec::new(),
+            defer_failure: false,
+            failed: false,
         }
+    }
+
+    /// When on, a protocol error does not close at once: parsing stops, input
+    /// is ignored, and [`Event::Dropped`] is queued, but the state stays as it
+    /// was until the driver calls [`drop_connection`](Connection::drop_connection)
+    /// on that event. Replies the application queues while handling the
+    /// messages before the bad frame then reach the wire before the close
+    /// frame, as RFC 6455 §7.1.7 allows and Autobahn (cases 3.x, 4.x, 5.15)
+    /// expects. Off by default.
+    pub fn set_defer_failure(&mut self, on: bool) {
+        self.defer_failure = on;
     }
 
     /// This endpoint's role.
@@ -113,7 +130,7 @@ impl Connection {
     /// peer's close frame arrived, or once `Closed`, further input is ignored.
     pub fn receive(&mut self, data: &[u8]) {
         let mut pos = 0;
-        while pos < data.len() && self.state.receives_frames() {
+        while pos < data.len() && self.state.receives_frames() && !self.failed {
             let rest = data.get(pos..).unwrap_or(&[]);
             if self.frame.is_none() {
                 match self.read_header(rest) {
@@ -317,7 +334,12 @@ impl Connection {
     fn fail(&mut self, err: ProtocolError) {
         let code = err.close_code();
         let reason = err.to_string();
-        self.drop_connection(code, &reason, false);
+        if self.defer_failure {
+            self.failed = true;
+            self.discard_input();
+        } else {
+            self.drop_connection(code, &reason, false);
+        }
         self.events.push_back(Event::Dropped { code, reason });
     }
 

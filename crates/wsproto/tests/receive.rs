@@ -468,3 +468,36 @@ fn client_masked_input_and_server_unmasked_input_interoperate() {
     cl.receive(&s.take_outgoing());
     assert_eq!(events(&mut cl), vec![binary(&[1, 2, 3])]);
 }
+
+#[test]
+fn deferred_failure_lets_replies_to_earlier_messages_go_first() {
+    // RFC 6455 §7.1.7 with set_defer_failure: a message, then a frame with a
+    // reserved opcode, in one read. The message and Dropped are reported, the
+    // state stays Open until the driver drops, so the echo precedes the close.
+    let mut c = server();
+    c.set_defer_failure(true);
+    let mut input = cf(true, 1, b"hi");
+    input.extend_from_slice(&cf(true, 3, b"x"));
+    input.extend_from_slice(&cf(true, 1, b"ignored"));
+    c.receive(&input);
+    let evs = events(&mut c);
+    assert_eq!(evs.len(), 2, "events {evs:?}");
+    assert_eq!(evs[0], text("hi"));
+    let Event::Dropped { code, reason } = &evs[1] else {
+        panic!("expected Dropped, got {evs:?}");
+    };
+    assert_eq!(*code, 1002);
+    assert_eq!(c.state(), State::Open);
+    assert!(!c.has_outgoing(), "no close frame before the driver drops");
+    assert!(c.send_message(false, b"hi"));
+    c.receive(&cf(true, 1, b"late"));
+    assert_eq!(events(&mut c), vec![], "input after the failure is ignored");
+    c.drop_connection(*code, reason, false);
+    assert_eq!(c.state(), State::Closed);
+    let out = parse_outgoing(&c.take_outgoing());
+    assert_eq!(out.len(), 2, "the echo, then the close frame");
+    assert_eq!(out[0].opcode, 1);
+    assert_eq!(out[0].payload, b"hi".to_vec());
+    assert_eq!(out[1].opcode, 8);
+    assert_eq!(&out[1].payload[..2], &1002u16.to_be_bytes());
+}
