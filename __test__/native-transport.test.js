@@ -354,3 +354,51 @@ test(
     s.close();
   }
 );
+
+test(
+  'broadcastUTF/broadcastBytes reach native and JS-fed connections alike, encoded once for the native ones',
+  T,
+  async () => {
+    const s = await listen();
+    const clients = [];
+    const conns = [];
+    for (let i = 0; i < 3; i++) {
+      // The third connection stays on Node's socket (the JS-fed transport).
+      s.wsServer.config.nativeTransport = i < 2;
+      const accepted = nextConnection(s.wsServer);
+      const ws = new WebSocket(s.url);
+      const got = [];
+      ws.on('message', (data, isBinary) => got.push({ data, isBinary }));
+      await once(ws, 'open');
+      conns.push(await accepted);
+      clients.push({ ws, got });
+    }
+    assert.deepStrictEqual(
+      conns.map((c) => c.socket.isNative === true),
+      [!forcedJs, !forcedJs, false]
+    );
+    const big = Buffer.alloc(40000, 7); // over the 16 KiB fragmentation threshold
+    s.wsServer.broadcastUTF('héllo');
+    s.wsServer.broadcast(big);
+    assert.throws(() => s.wsServer.broadcastBytes('not a buffer'), /Node Buffer/);
+    for (const c of clients) {
+      while (c.got.length < 2) await once(c.ws, 'message');
+      assert.strictEqual(c.got[0].isBinary, false);
+      assert.strictEqual(c.got[0].data.toString(), 'héllo');
+      assert.strictEqual(c.got[1].isBinary, true);
+      assert.strictEqual(Buffer.compare(c.got[1].data, big), 0);
+    }
+    // A connection that is closing gets nothing more.
+    const closing = once(clients[0].ws, 'close');
+    conns[0].close();
+    s.wsServer.broadcastUTF('after');
+    for (const c of clients.slice(1)) {
+      while (c.got.length < 3) await once(c.ws, 'message');
+      assert.strictEqual(c.got[2].data.toString(), 'after');
+    }
+    await closing;
+    assert.strictEqual(clients[0].got.length, 2);
+    for (const c of clients) c.ws.close();
+    s.close();
+  }
+);

@@ -340,4 +340,39 @@ NativeSocket.prototype.unref = function () {
   return this;
 };
 
-module.exports = { NativeSocket, canAdopt, HIGH_WATER_MARK, openSockets: () => sockets.size };
+/**
+ * The hub id of a socket a task owns, or 0 (not native, or closed).
+ * @param {*} socket
+ * @returns {number}
+ */
+function nativeId(socket) {
+  return socket instanceof NativeSocket && !socket.destroyed && !socket.writableEnded ? socket._id : 0;
+}
+
+/**
+ * Sends one message to the native connections `ids`, encoded once in Rust.
+ * @param {number[]} ids
+ * @param {Buffer} payload
+ * @param {boolean} binary
+ * @param {object} config the server config (fragmentation settings)
+ * @returns {number} how many connections it was queued on
+ */
+function broadcastNative(ids, payload, binary, config) {
+  return native.ioBroadcast(
+    getHub(),
+    Uint32Array.from(ids),
+    payload,
+    binary,
+    config.fragmentOutgoingMessages !== false,
+    typeof config.fragmentationThreshold === 'number' ? config.fragmentationThreshold : 0
+  );
+}
+
+module.exports = {
+  NativeSocket,
+  canAdopt,
+  nativeId,
+  broadcastNative,
+  HIGH_WATER_MARK,
+  openSockets: () => sockets.size
+};

@@ -7,6 +7,7 @@
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
 const WebSocketRequest = require('./WebSocketRequest');
+const { broadcastNative, nativeId } = require('./NativeTransport');
 
 /**
  * websocket's server defaults, in websocket's key order (the object is API:
@@ -109,17 +110,38 @@ WebSocketServer.prototype.broadcast = function (data) {
   }
 };
 
-/** @param {string} utfData sent as a text message to every connection */
+/**
+ * Sends a text message to every connection. The frame is encoded once in Rust
+ * and queued on every native connection in one call; connections on the
+ * JS-fed transport (TLS) send it themselves.
+ * @param {string} utfData sent as `utfData.toString()`
+ */
 WebSocketServer.prototype.broadcastUTF = function (utfData) {
-  for (const connection of this.connections) {
-    connection.sendUTF(utfData);
-  }
+  const text = utfData.toString();
+  this._broadcast(text, false, (connection) => connection.sendUTF(text));
 };
 
-/** @param {Buffer} binaryData sent as a binary message to every connection */
+/**
+ * Sends a binary message to every connection (encoded once, as broadcastUTF).
+ * @param {Buffer} binaryData
+ */
 WebSocketServer.prototype.broadcastBytes = function (binaryData) {
+  if (!Buffer.isBuffer(binaryData)) {
+    throw new Error('You must pass a Node Buffer object to WebSocketConnection.prototype.sendBytes()');
+  }
+  this._broadcast(binaryData, true, (connection) => connection.sendBytes(binaryData));
+};
+
+/** @private */
+WebSocketServer.prototype._broadcast = function (data, binary, sendOne) {
+  const ids = [];
   for (const connection of this.connections) {
-    connection.sendBytes(binaryData);
+    const id = nativeId(connection.socket);
+    if (id !== 0) ids.push(id);
+    else sendOne(connection);
+  }
+  if (ids.length > 0) {
+    broadcastNative(ids, binary ? data : Buffer.from(data, 'utf8'), binary, this.config);
   }
 };
 

@@ -114,7 +114,7 @@ pub fn io_adopt(
     };
     let ctl = Arc::new(IoControl::new(stream.as_raw_fd(), !initial_out.is_empty()));
     let hub = Arc::clone(&hub.0);
-    let id = hub.register(Arc::clone(&ctl));
+    let id = hub.register(Arc::clone(&ctl), Arc::clone(&handle.conn));
     handle.io = Some(Arc::clone(&ctl));
     let task = Task {
         stream,
@@ -228,4 +228,39 @@ pub fn io_set_keep_alive(
     ctl.options_changed.store(true, Ordering::Release);
     ctl.wake();
     Ok(())
+}
+
+/// `broadcastUTF`/`broadcastBytes` for the native connections `ids` of a hub:
+/// the message is encoded once (a server's frames are unmasked, so they are
+/// the same bytes for everyone) and queued on each open connection, written
+/// at once where the socket takes it. Returns how many connections got it.
+#[napi(catch_unwind)]
+pub fn io_broadcast(
+    hub: &External<HubHandle>,
+    ids: Uint32Array,
+    payload: &[u8],
+    binary: bool,
+    fragment_outgoing: bool,
+    fragmentation_threshold: f64,
+) -> Result<u32> {
+    let mut limits = wsproto::Limits::server();
+    limits.fragment_outgoing = fragment_outgoing;
+    if fragmentation_threshold.is_finite() && fragmentation_threshold >= 1.0 {
+        limits.fragmentation_threshold = fragmentation_threshold.min(usize::MAX as f64) as usize;
+    }
+    let frames = wsproto::broadcast::encode_server_message(&limits, binary, payload);
+    let mut sent = 0u32;
+    for (ctl, conn) in hub.0.members(&ids) {
+        let mut c = conn.lock().unwrap_or_else(PoisonError::into_inner);
+        if !c.send_encoded(&frames) {
+            continue;
+        }
+        sent += 1;
+        let wake = task::try_write_direct(&mut c, &ctl);
+        drop(c);
+        if wake {
+            ctl.wake();
+        }
+    }
+    Ok(sent)
 }

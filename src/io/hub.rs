@@ -10,6 +10,8 @@ use napi::bindgen_prelude::{Buffer, FnArgs, Uint32Array};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 
+use wsproto::Connection;
+
 use super::control::IoControl;
 use super::events::Batch;
 
@@ -21,6 +23,9 @@ pub const BACKLOG_LIMIT: usize = 8 * 1024 * 1024;
 /// it does not keep the event loop alive by itself (the shim holds a ref'd
 /// handle exactly while connections are open).
 pub type DeliverFn = ThreadsafeFunction<(), (), FnArgs<(Buffer, Uint32Array)>, Status, false, true>;
+
+/// A connection task's controls and protocol state.
+pub type Member = (Arc<IoControl>, Arc<Mutex<Connection>>);
 
 #[derive(Default)]
 struct Pending {
@@ -36,8 +41,9 @@ pub struct Hub {
     deliver: OnceLock<DeliverFn>,
     /// Tasks that stopped reading because of the backlog.
     waiters: Mutex<Vec<Arc<IoControl>>>,
-    /// Live connections, so that a closing environment can close them.
-    connections: Mutex<HashMap<u32, Arc<IoControl>>>,
+    /// Live connections, so that a closing environment can close them and a
+    /// broadcast can reach them.
+    connections: Mutex<HashMap<u32, Member>>,
     next_id: AtomicU32,
     closed: AtomicBool,
 }
@@ -53,10 +59,16 @@ impl Hub {
     }
 
     /// Registers a connection task and returns its id (never 0).
-    pub fn register(&self, ctl: Arc<IoControl>) -> u32 {
+    pub fn register(&self, ctl: Arc<IoControl>, conn: Arc<Mutex<Connection>>) -> u32 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        lock(&self.connections).insert(id, ctl);
+        lock(&self.connections).insert(id, (ctl, conn));
         id
+    }
+
+    /// The live connections among `ids` (unknown or finished ones are skipped).
+    pub fn members(&self, ids: &[u32]) -> Vec<Member> {
+        let map = lock(&self.connections);
+        ids.iter().filter_map(|id| map.get(id).cloned()).collect()
     }
 
     /// Forgets a finished connection task.
@@ -121,7 +133,7 @@ impl Hub {
     /// Closes every connection at once (environment teardown).
     pub fn close_all(&self) {
         self.closed.store(true, Ordering::Release);
-        for ctl in lock(&self.connections).values() {
+        for (ctl, _) in lock(&self.connections).values() {
             ctl.destroy.store(true, Ordering::Release);
             ctl.wake();
         }

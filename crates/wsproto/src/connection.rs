@@ -407,6 +407,18 @@ impl Connection {
         true
     }
 
+    /// Queues frames made by
+    /// [`encode_server_message`](crate::broadcast::encode_server_message)
+    /// (broadcast). Returns false, sending nothing, unless this is a server
+    /// (client frames must be masked, each with its own key) in state `Open`.
+    pub fn send_encoded(&mut self, frames: &[u8]) -> bool {
+        if self.role.masks_outgoing() || !self.state.accepts_data() {
+            return false;
+        }
+        self.out.extend_from_slice(frames);
+        true
+    }
+
     /// Queues a raw frame, as `WebSocketConnection.sendFrame` with
     /// `WebSocketFrame.toBuffer`: the given bits, `opcode & 0xF`, and for opcode
     /// 0x8 the 2-byte `close_status` (when given) before `payload`; masked per

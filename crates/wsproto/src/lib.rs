@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod broadcast;
 pub mod close;
 pub mod connection;
 pub mod error;

@@ -169,3 +169,43 @@ fn outgoing_buffer() {
     assert!(!c.has_outgoing());
     assert_eq!(c.take_outgoing(), Vec::<u8>::new());
 }
+
+#[test]
+fn broadcast_frames_are_the_bytes_send_message_queues() {
+    // encode_server_message + send_encoded must put on the wire exactly what
+    // send_message does, fragmented or not, and nothing after a close.
+    for (len, fragment) in [
+        (0usize, true),
+        (10, true),
+        (0x4000, true),
+        (0x4001, true),
+        (40000, true),
+        (40000, false),
+    ] {
+        let payload: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let mut limits = Limits::server();
+        limits.fragment_outgoing = fragment;
+        for binary in [false, true] {
+            let mut a = with_limits(Role::Server, limits.clone());
+            assert!(a.send_message(binary, &payload));
+            let mut b = with_limits(Role::Server, limits.clone());
+            let frames = wsproto::broadcast::encode_server_message(&limits, binary, &payload);
+            assert!(b.send_encoded(&frames));
+            assert_eq!(
+                a.take_outgoing(),
+                b.take_outgoing(),
+                "len {len} fragment {fragment}"
+            );
+        }
+    }
+    let mut closed = server();
+    closed.close(1000, "").unwrap();
+    closed.take_outgoing();
+    assert!(!closed.send_encoded(b"\x81\x00"));
+    assert!(!closed.has_outgoing());
+    let mut c = client();
+    assert!(
+        !c.send_encoded(b"\x81\x00"),
+        "a client never sends unmasked frames"
+    );
+}
