@@ -396,9 +396,13 @@ WebSocketConnection.prototype._handleEvent = function (kind, batch, start, end, 
       this._flush();
       this._endSocket();
       break;
-    case KIND_DROPPED:
-      this._handleDropped(a, batch.toString('utf8', start, end));
+    case KIND_DROPPED: {
+      const description = batch.toString('utf8', start, end);
+      // b = 1: the native task failed (a Rust panic, contained): 1011 with 'error' first.
+      if (b === 1 && this.listenerCount('error') > 0) this.emit('error', new Error(description));
+      this._handleDropped(a, description);
       break;
+    }
     default:
       break;
   }
