@@ -11,6 +11,7 @@ import events = require('events');
 import http = require('http');
 import https = require('https');
 import net = require('net');
+import stream = require('stream');
 import url = require('url');
 
 /** Anything with a `toString()`: `sendUTF`, `send` and `broadcast` send `data.toString()` as text. */
@@ -27,18 +28,41 @@ type OtherEvent<K, Known> = K extends Known ? never : K;
 /** Options shared by the server and the client. Unknown keys are kept on `config` as given. */
 export interface IConfig {
   /**
-   * The largest frame accepted, in bytes; a larger frame drops the connection with 1009. A message sent in one
-   * frame is limited by this alone.
+   * The largest frame accepted, in bytes, checked from the frame header before the payload is read; a larger frame
+   * drops the connection with 1009. A whole number, or creating the connection throws.
    * @default 0x10000 (64 KiB) on the server, 0x100000 (1 MiB) on the client
    */
   maxReceivedFrameSize?: number | undefined;
 
   /**
-   * The largest fragmented message accepted, in bytes (all fragments together); a larger one drops the
-   * connection with 1009 `'Maximum message size exceeded.'`.
+   * The largest message accepted, in bytes: every message, sent in one frame or in several (all fragments
+   * together), unlike `websocket`, which checks it for fragmented messages only. A larger one drops the connection
+   * with 1009 `'Maximum message size exceeded.'`. Checked only when `assembleFragments` is true (with false, frames
+   * are emitted as they arrive and only `maxReceivedFrameSize` applies). A whole number, or creating the connection
+   * throws.
    * @default 0x100000 (1 MiB) on the server, 0x800000 (8 MiB) on the client
    */
   maxReceivedMessageSize?: number | undefined;
+
+  /**
+   * The most frames one message may be split into; one more drops the connection with 1009
+   * `'Maximum number of message fragments (<max>) exceeded.'`. Without a cap, empty continuation frames would keep a
+   * message open forever without growing it. Checked only when `assembleFragments` is true. A whole number of at
+   * least 1, or creating the connection throws. websocket-rs only (not declared by `@types/websocket`); not added to
+   * `config` unless set.
+   * @default 1024 (server and client)
+   */
+  maxFragmentsPerMessage?: number | undefined;
+
+  /**
+   * Whether plain-TCP connections (from an `http.Server`, or to a `ws:` URL) run on the native transport, where Rust
+   * takes the socket over after the handshake and `connection.socket` becomes a {@link NativeSocket}. `false` keeps
+   * every connection of this server or client on Node's socket (`connection.socket` is the `net.Socket`); the
+   * environment variable `WEBSOCKET_RS_TRANSPORT=js` does the same for all connections. TLS connections always stay
+   * on Node's socket. websocket-rs only (not declared by `@types/websocket`); not added to `config` unless set.
+   * @default true
+   */
+  nativeTransport?: boolean | undefined;
 
   /**
    * Whether outgoing messages larger than `fragmentationThreshold` are split into several frames.
@@ -85,7 +109,7 @@ export interface IServerConfig extends IConfig {
   maxReceivedFrameSize?: number | undefined;
 
   /**
-   * The largest fragmented message accepted, in bytes.
+   * The largest message accepted, in bytes (single-frame and fragmented messages alike).
    * @default 0x100000 (1 MiB)
    */
   maxReceivedMessageSize?: number | undefined;
@@ -199,8 +223,13 @@ export class server extends events.EventEmitter {
   /** `unmount()`, then `closeAllConnections()`. */
   shutDown(): void;
 
-  /** The `'upgrade'` handler; may also be called by hand with a request and its socket. */
-  handleUpgrade(request: http.IncomingMessage, socket: net.Socket): void;
+  /**
+   * The `'upgrade'` handler; may also be called by hand with the arguments of an http server's `'upgrade'` event:
+   * the request, its socket (a `net.Socket` or `tls.TLSSocket`; Node's typings call it a `stream.Duplex`) and the
+   * `head` bytes. Those bytes (a first frame the client sent right behind its request) are put back in front of the
+   * socket's data, so they are delivered once the request is accepted; `websocket` drops them.
+   */
+  handleUpgrade(request: http.IncomingMessage, socket: net.Socket | stream.Duplex, head?: Buffer): void;
   /** Tracks an accepted connection and emits `'connect'`. */
   handleRequestAccepted(connection: connection): void;
   /** Untracks a closed connection and emits `'close'`. */
@@ -324,7 +353,10 @@ export class request extends events.EventEmitter {
   requestedExtensions: IRequestedExtension[];
   /** Cookies from the `Cookie` header (`[]` when `parseCookies` is false). */
   cookies: ICookie[];
-  /** The underlying socket. */
+  /**
+   * Node's socket. After `accept()` on the native transport it is destroyed (Rust owns the connection); use
+   * `connection.socket` then.
+   */
   socket: net.Socket;
   /** The subprotocols the client asked for, lower-cased, in its order; null after `accept()`. */
   requestedProtocols: string[];
@@ -468,6 +500,71 @@ export interface IConnectionEvents {
   pong: (binaryPayload: Buffer) => void;
 }
 
+/**
+ * What `connection.socket` (and `client.socket` once connected) is on the native transport: plain-TCP connections,
+ * unless `nativeTransport` is false or `WEBSOCKET_RS_TRANSPORT=js` is set. Rust has taken the socket's file
+ * descriptor over and Node's `net.Socket` is destroyed; this stand-in offers what applications usually touch on a
+ * socket. It is not a `net.Socket`: it has no `write()` and emits no `'data'` events. It emits `'end'`,
+ * `'error'` (`(err: Error)`), `'drain'`, `'pause'`, `'resume'` and `'close'` (`(hadError: boolean)`) like one.
+ *
+ * `connection.socket` is still typed `net.Socket` (with an optional `isNative`), so code written for
+ * `@types/websocket` compiles; check `isNative` and narrow with `connection.socket as NativeSocket`.
+ */
+export interface NativeSocket extends events.EventEmitter {
+  /** Always true: tells the stand-in from a `net.Socket` (on which `isNative` is `undefined`). */
+  readonly isNative: true;
+  /** The peer address, as Node's socket had it. */
+  readonly remoteAddress: string | undefined;
+  /** The peer port. */
+  readonly remotePort: number | undefined;
+  /** `'IPv4'` or `'IPv6'`. */
+  readonly remoteFamily: string | undefined;
+  /** The local address. */
+  readonly localAddress?: string | undefined;
+  /** The local port. */
+  readonly localPort?: number | undefined;
+  /** Always false (TLS connections never use the native transport). */
+  readonly encrypted?: false | undefined;
+  /** Always false. */
+  readonly connecting: boolean;
+  /** True once the socket is closed or `destroy()` was called. */
+  readonly destroyed: boolean;
+  /** True once the write side is ended. */
+  readonly writableEnded: boolean;
+  /** True once the peer ended its side. */
+  readonly readableEnded: boolean;
+  /** `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`. */
+  readonly readyState: 'open' | 'readOnly' | 'writeOnly' | 'closed';
+  /** Bytes queued for the socket and not yet written. */
+  readonly writableLength: number;
+  /** Same as `writableLength`. */
+  readonly bufferSize: number;
+  /** The local address, with `family` of the peer. */
+  address(): net.AddressInfo;
+  /** Sets `TCP_NODELAY` (default true). */
+  setNoDelay(noDelay?: boolean): this;
+  /** Sets `SO_KEEPALIVE`, with `initialDelay` in ms. */
+  setKeepAlive(enable?: boolean, initialDelay?: number): this;
+  /** Accepted and ignored: a native socket has no idle timeout. */
+  setTimeout(timeout: number, callback?: () => void): this;
+  /** Stops reading from the peer (`'pause'` follows). */
+  pause(): this;
+  /** Resumes reading (`'resume'` follows). */
+  resume(): this;
+  /** Whether reading is paused. */
+  isPaused(): boolean;
+  /** Ends the write side once everything queued is written. */
+  end(): this;
+  /** Ends the write side once everything queued is written, then closes without waiting for the peer. */
+  destroySoon(): void;
+  /** Closes the socket at once; `'close'` follows. */
+  destroy(): this;
+  /** Accepted and ignored: while any native connection is open the package keeps the event loop alive. */
+  ref(): this;
+  /** Accepted and ignored. */
+  unref(): this;
+}
+
 /** `require('websocket-rs').connection`: an open WebSocket connection, server or client side. */
 export class connection extends events.EventEmitter {
   /** 1000 */
@@ -508,28 +605,53 @@ export class connection extends events.EventEmitter {
   /** The configuration (server or client) the connection was created with. */
   config: IConfig;
   /**
-   * The socket. With the native transport this is an object offering the members users touch on a
-   * `net.Socket` (`remoteAddress`, `remotePort`, `setNoDelay`, `setKeepAlive`, `setTimeout`, `end`, `destroy`, ...).
+   * The socket. On the JS-fed transport (TLS, `nativeTransport: false`, `WEBSOCKET_RS_TRANSPORT=js`) it is Node's
+   * `net.Socket` / `tls.TLSSocket`. On the native transport (plain TCP by default) it is a {@link NativeSocket}
+   * with `isNative: true`, and only these members work: `remoteAddress`, `remotePort`, `remoteFamily`,
+   * `localAddress`, `localPort`, `encrypted`, `connecting`, `destroyed`, `writableEnded`, `readableEnded`,
+   * `readyState`, `writableLength`, `bufferSize`, `address()`, `setNoDelay()`, `setKeepAlive()`, `pause()`,
+   * `resume()`, `isPaused()`, `end()`, `destroySoon()`, `destroy()`, the `'end'`, `'error'`, `'drain'`, `'pause'`,
+   * `'resume'` and `'close'` events, and `setTimeout()`, `ref()`, `unref()` (accepted, no effect). There is no
+   * `write()` and no `'data'` event. Typed as a `net.Socket` for `@types/websocket` compatibility; narrow with
+   * `if (connection.socket.isNative) { const s = connection.socket as NativeSocket; }`.
    */
-  socket: net.Socket;
+  socket: net.Socket & { readonly isNative?: true | undefined };
   /** True on the client side (outgoing frames are masked), false on the server side. */
   maskOutgoingPackets: boolean;
-  /** Parser internals of `websocket`, declared by `@types/websocket`. */
-  maskBytes: Buffer;
-  /** Parser internals of `websocket`, declared by `@types/websocket`. */
-  frameHeader: Buffer;
-  /** Parser internals of `websocket`, declared by `@types/websocket`. */
-  bufferList: IBufferList;
-  /** Parser internals of `websocket`, declared by `@types/websocket`. */
-  currentFrame: frame;
-  /** Parser internals of `websocket`, declared by `@types/websocket`. */
-  fragmentationSize: number;
-  /** Parser internals of `websocket`, declared by `@types/websocket`. */
-  frameQueue: frame[];
-  /** `'open'`, `'peer_requested_close'`, `'ending'` or `'closed'`. */
-  state: string;
-  /** Whether we sent a close frame and wait for the peer's. */
-  waitingForCloseResponse: boolean;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; never set here (parsing happens in Rust).
+   * @deprecated `undefined` at runtime.
+   */
+  maskBytes?: Buffer | undefined;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; never set here (parsing happens in Rust).
+   * @deprecated `undefined` at runtime.
+   */
+  frameHeader?: Buffer | undefined;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; never set here (parsing happens in Rust).
+   * @deprecated `undefined` at runtime.
+   */
+  bufferList?: IBufferList | undefined;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; never set here (parsing happens in Rust).
+   * @deprecated `undefined` at runtime.
+   */
+  currentFrame?: frame | undefined;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; never set here (parsing happens in Rust).
+   * @deprecated `undefined` at runtime.
+   */
+  fragmentationSize?: number | undefined;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; never set here (parsing happens in Rust).
+   * @deprecated `undefined` at runtime.
+   */
+  frameQueue?: frame[] | undefined;
+  /** `'open'`, `'peer_requested_close'`, `'ending'` or `'closed'` (a getter backed by the Rust core). */
+  readonly state: string;
+  /** Whether we sent a close frame and wait for the peer's (a getter backed by the Rust core). */
+  readonly waitingForCloseResponse: boolean;
   /** Whether the peer half-closed the TCP connection. */
   receivedEnd: boolean;
   /** `config.closeTimeout`. */
@@ -543,8 +665,8 @@ export class connection extends events.EventEmitter {
   outputBufferFull: boolean;
   /** Whether reading is paused (`pause()`). */
   inputPaused: boolean;
-  /** Bytes queued for the socket and not written yet. */
-  bytesWaitingToFlush: number;
+  /** Bytes framed and not yet taken by the kernel: our queue plus the socket's buffer (a getter). */
+  readonly bytesWaitingToFlush: number;
   /** Whether the socket closed because of an error. */
   socketHadError: boolean;
   /** Whether the `'close'` event was emitted. */
@@ -580,8 +702,8 @@ export class connection extends events.EventEmitter {
   close(reasonCode?: number, description?: string): void;
 
   /**
-   * Sends a close frame (unless `skipCloseFrame`) and destroys the socket at once, emitting `'close'`
-   * synchronously. Default code 1002. For error conditions.
+   * Sends a close frame (unless `skipCloseFrame`), emits `'close'` synchronously and closes the socket as soon as
+   * the close frame is written, without waiting for the peer. Default code 1002. For error conditions.
    */
   drop(reasonCode?: number, description?: string, skipCloseFrame?: boolean): void;
 
@@ -600,11 +722,17 @@ export class connection extends events.EventEmitter {
   /** A Buffer as `sendBytes`, anything else with `toString()` as `sendUTF`. */
   send(data: Buffer | IStringified, cb?: (err?: Error) => void): void;
 
-  /** Sends a ping. A payload over 125 bytes is truncated to 124; a non-Buffer is sent as `toString()` text. */
+  /**
+   * Sends a ping. A payload over 125 bytes is cut to 125 (`websocket` cuts it to 124); a non-Buffer is sent as
+   * `toString()` text.
+   */
   ping(data?: Buffer | IStringified): void;
 
-  /** Sends a pong (pings are answered automatically). A payload over 125 bytes is truncated to 124. */
-  pong(buffer: Buffer): void;
+  /**
+   * Sends a pong (pings are answered automatically). A payload over 125 bytes is cut to 125; a non-Buffer is sent
+   * as `toString()` text.
+   */
+  pong(buffer?: Buffer | IStringified): void;
 
   /**
    * Serialises and sends a hand-made frame (its `mask` is set from `maskOutgoingPackets`). Returns false when the
@@ -626,8 +754,11 @@ export class connection extends events.EventEmitter {
   handleGracePeriodTimer(): void;
   /** Socket handler internals. */
   handleSocketData(data: Buffer): void;
-  /** Socket handler internals. */
-  processReceivedData(): void;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; absent here (parsing happens in Rust).
+   * @deprecated not a function at runtime.
+   */
+  processReceivedData?(): void;
   /** Socket handler internals. */
   handleSocketError(error: Error): void;
   /** Socket handler internals. */
@@ -651,8 +782,11 @@ export class connection extends events.EventEmitter {
   clearCloseTimer(): void;
   /** Close timer internals. */
   handleCloseTimer(): void;
-  /** Handles one received frame. Internal. */
-  processFrame(frame: frame): void;
+  /**
+   * Parser internals of `websocket`, declared by `@types/websocket`; absent here (parsing happens in Rust).
+   * @deprecated not a function at runtime.
+   */
+  processFrame?(frame: frame): void;
   /** Sends a data frame, fragmented per the configuration. Throws `'You cannot fragment control frames.'`. */
   fragmentAndSend(frame: frame, cb?: (err: Error) => void): void;
   /** Sends a close frame and half-closes the socket. Internal. */
@@ -768,6 +902,14 @@ export interface IClientConfig extends IConfig {
    * this key from the object it is given.
    */
   tlsOptions?: https.RequestOptions | undefined;
+
+  /**
+   * Milliseconds to wait for the `101` response after `connect()`; when it has not arrived by then, the request is
+   * destroyed and `'connectFailed'` is emitted with `'WebSocket handshake timed out after <ms> ms'`. Off unless set
+   * to a positive number. websocket-rs only (not declared by `@types/websocket`); not added to `config` unless set.
+   * @default undefined (no timeout)
+   */
+  handshakeTimeout?: number | undefined;
 }
 
 /** The events of a `client` and their listener signatures. */
@@ -796,12 +938,15 @@ export class client extends events.EventEmitter {
   secure?: boolean | undefined;
   /** Set by `connect()`: the `Sec-WebSocket-Key` sent. */
   base64nonce?: string | undefined;
-  /** Set on the upgrade response: the socket. */
-  socket?: net.Socket | undefined;
+  /**
+   * Set on the upgrade response: the socket; once connected on the native transport, the connection's
+   * {@link NativeSocket} (see `connection.socket`).
+   */
+  socket?: (net.Socket & { readonly isNative?: true | undefined }) | undefined;
   /** Set on the upgrade response: the HTTP response. */
   response?: http.IncomingMessage | undefined;
-  /** Set on the upgrade response: the bytes that arrived with it. */
-  firstDataChunk?: Buffer | undefined;
+  /** Set on the upgrade response: the bytes that arrived with it; null once handed to the connection. */
+  firstDataChunk?: Buffer | null | undefined;
   /** Set on the upgrade response: the subprotocol the server chose. */
   protocol?: string | undefined;
 
@@ -811,7 +956,7 @@ export class client extends events.EventEmitter {
   /**
    * Connects. Synchronously throws for a URL without protocol or hostname and for an invalid protocol token;
    * everything later is reported by `'connectFailed'`.
-   * @param requestUrl a `ws:` or `wss:` URL, or an already parsed URL
+   * @param requestUrl a `ws:` or `wss:` URL: a string, a `url.parse()` result or a WHATWG `URL` (path and query kept)
    * @param requestedProtocols subprotocols to offer (a string or a list)
    * @param origin sent as `Origin` (version 13) or `Sec-WebSocket-Origin` (version 8)
    * @param headers extra request headers
@@ -819,7 +964,7 @@ export class client extends events.EventEmitter {
    * @example client.connect('ws://www.mygreatapp.com:1234/websocketapp/')
    */
   connect(
-    requestUrl: url.Url | string,
+    requestUrl: url.Url | url.URL | string,
     requestedProtocols?: string | string[],
     origin?: string,
     headers?: http.OutgoingHttpHeaders,
@@ -937,8 +1082,8 @@ export class router extends events.EventEmitter {
   config: IRouterConfig;
   /** The mounted routes. */
   handlers: IRouterHandler[];
-  /** The attached server, or null. */
-  server: server | null;
+  /** The attached server; `undefined` until `attachServer()`, null after `detachServer()`. */
+  server?: server | null | undefined;
 
   /** Creates a router; attaches it when `config.server` is given. */
   constructor(config?: IRouterConfig);
@@ -988,7 +1133,10 @@ export interface ICloseEvent {
 
 /** The message event fields declared by `@types/websocket`. */
 export interface IMessageEvent {
-  /** A string for a text message, an ArrayBuffer (a copy) for a binary one; never a Buffer at runtime. */
+  /**
+   * A string for a text message (`''` included); for a binary one an ArrayBuffer (a copy) when `binaryType` is
+   * `'arraybuffer'`, a Buffer when it is `'nodebuffer'`.
+   */
   data: string | Buffer | ArrayBuffer;
 }
 
@@ -1012,6 +1160,17 @@ export interface IW3CMessageEvent extends IW3CEvent, IMessageEvent {
   type: 'message';
 }
 
+/**
+ * A `w3cwebsocket` `'error'` event. When the connection failed, websocket-rs adds the cause (`websocket` dispatches a
+ * bare event); after `close()` while connecting there is none.
+ */
+export interface IW3CErrorEvent extends IW3CEvent {
+  /** The Error the client reported with `'connectFailed'`. Not in `websocket`. */
+  error?: Error | undefined;
+  /** `error.message`. Not in `websocket`. */
+  message?: string | undefined;
+}
+
 /** A `w3cwebsocket` `'close'` event. */
 export interface IW3CCloseEvent extends IW3CEvent, ICloseEvent {
   /** `'close'`. */
@@ -1022,21 +1181,27 @@ export interface IW3CCloseEvent extends IW3CEvent, ICloseEvent {
 export interface IW3CEvents {
   /** The connection opened. */
   open: (this: w3cwebsocket, event: IW3CEvent) => void;
-  /** A message arrived (an empty text message is not dispatched). */
+  /** A message arrived (empty text messages included, unlike `websocket`). */
   message: (this: w3cwebsocket, event: IW3CMessageEvent) => void;
-  /** The connection failed, or `close()` was called while connecting. The event carries no error. */
-  error: (this: w3cwebsocket, event: IW3CEvent) => void;
+  /**
+   * The connection failed (`event.error` holds the cause), or `close()` was called while connecting. `'close'`
+   * (1006) follows.
+   */
+  error: (this: w3cwebsocket, event: IW3CErrorEvent) => void;
   /** The connection closed. */
   close: (this: w3cwebsocket, event: IW3CCloseEvent) => void;
 }
 
 /**
- * The `onerror` handler type: the runtime passes an {@link IW3CEvent} (no Error); a handler written for
- * `@types/websocket` as `(error: Error) => void` is accepted too.
+ * The `onerror` handler type: the runtime passes an {@link IW3CErrorEvent} (an event, not an Error; the cause is
+ * `event.error`); a handler written for `@types/websocket` as `(error: Error) => void` is accepted too.
  */
 export type W3CErrorHandler = {
-  bivarianceHack(event: IW3CEvent | Error): void;
+  bivarianceHack(event: IW3CErrorEvent | Error): void;
 }['bivarianceHack'];
+
+/** How a `w3cwebsocket` delivers binary messages: as an ArrayBuffer (the default) or as a Buffer. */
+export type W3CBinaryType = 'arraybuffer' | 'nodebuffer';
 
 /**
  * `require('websocket-rs').w3cwebsocket`: the W3C `WebSocket` API over a `client`. It is an event target
@@ -1063,7 +1228,7 @@ export class w3cwebsocket {
   /** Internal backing field of `bufferedAmount`. */
   _bufferedAmount: number;
   /** Internal backing field of `binaryType`. */
-  _binaryType: 'arraybuffer';
+  _binaryType: W3CBinaryType;
   /** Internal: the connection once open. */
   _connection?: connection | undefined;
   /** Internal: the client that connects. */
@@ -1079,8 +1244,12 @@ export class w3cwebsocket {
   readonly extensions: IExtension[];
   /** Bytes passed to `send()` and not yet written to the socket. */
   readonly bufferedAmount: number;
-  /** Always `'arraybuffer'`; setting anything else throws a SyntaxError. */
-  binaryType: 'arraybuffer';
+  /**
+   * `'arraybuffer'` (the default: binary messages arrive as ArrayBuffer copies) or `'nodebuffer'` (as Buffers,
+   * without the copy; websocket-rs only, `@types/websocket` declares `'arraybuffer'`). Setting anything else throws
+   * a SyntaxError.
+   */
+  binaryType: W3CBinaryType;
 
   /** 0 */
   readonly CONNECTING: number;
@@ -1093,7 +1262,10 @@ export class w3cwebsocket {
 
   /** Called before the `'open'` listeners. `undefined` until assigned. */
   onopen: (this: w3cwebsocket, event: IW3CEvent) => void;
-  /** Called before the `'error'` listeners with an event, not an Error. `undefined` until assigned. */
+  /**
+   * Called before the `'error'` listeners with an event, not an Error (the cause is `event.error`). `undefined` until
+   * assigned.
+   */
   onerror: W3CErrorHandler;
   /** Called before the `'close'` listeners. `undefined` until assigned. */
   onclose: (this: w3cwebsocket, event: IW3CCloseEvent) => void;
@@ -1119,8 +1291,10 @@ export class w3cwebsocket {
    */
   send(data: ArrayBufferView | ArrayBuffer | Buffer | IStringified): void;
   /**
-   * Closes: while connecting, fails the connection at once (`'error'`, then `'close'` 1006); while open, starts
-   * the closing handshake with `code` and `reason`; otherwise does nothing.
+   * Closes: while connecting, fails the connection at once (`'error'`, then `'close'` 1006) and aborts the request;
+   * while open, starts the closing handshake with `code` and `reason`; otherwise does nothing. As the W3C interface
+   * says (unlike `websocket`), first throws an `InvalidAccessError` unless `code` is 1000 or 3000-4999, and a
+   * `SyntaxError` when `reason` is over 123 UTF-8 bytes.
    */
   close(code?: number, reason?: string): void;
 

@@ -42,7 +42,10 @@ import {
   IW3CEvent,
   IW3CMessageEvent,
   IW3CCloseEvent,
-  W3CErrorHandler
+  IW3CErrorEvent,
+  W3CErrorHandler,
+  W3CBinaryType,
+  NativeSocket
 } from 'websocket-rs';
 
 /** Compile-time equality: `Equal<A, B>` is `true` only when A and B are the same type. */
@@ -90,6 +93,26 @@ const clientConfig: IClientConfig = { ...baseConfig, webSocketVersion: 8, tlsOpt
 // @ts-expect-error keepalive is a server option
 const clientKeepalive: IClientConfig = { keepalive: true };
 
+// websocket-rs options: the fragment cap and the transport choice on both sides, the handshake timeout on the client
+const rsServerConfig: IServerConfig = { httpServer, maxFragmentsPerMessage: 64, nativeTransport: false };
+const rsClientConfig: IClientConfig = { maxFragmentsPerMessage: 4096, nativeTransport: true, handshakeTimeout: 5000 };
+const rsBaseConfig: IConfig = { maxFragmentsPerMessage: undefined, nativeTransport: undefined };
+new server(rsServerConfig);
+new client(rsClientConfig);
+new client({ handshakeTimeout: 1000 });
+new w3cwebsocket('ws://127.0.0.1:1/', undefined, undefined, undefined, undefined, { handshakeTimeout: 1000 });
+assertType<Equal<IClientConfig['handshakeTimeout'], number | undefined>>();
+assertType<Equal<IConfig['maxFragmentsPerMessage'], number | undefined>>();
+assertType<Equal<IConfig['nativeTransport'], boolean | undefined>>();
+// @ts-expect-error handshakeTimeout is a client option
+const serverHandshakeTimeout: IServerConfig = { httpServer, handshakeTimeout: 1000 };
+// @ts-expect-error handshakeTimeout is a number of milliseconds
+const badHandshakeTimeout: IClientConfig = { handshakeTimeout: '5s' };
+// @ts-expect-error maxFragmentsPerMessage is a number
+const badMaxFragments: IServerConfig = { httpServer, maxFragmentsPerMessage: '1024' };
+// @ts-expect-error nativeTransport is a boolean
+const badNativeTransport: IClientConfig = { nativeTransport: 'js' };
+
 // ---- server -------------------------------------------------------------------------------------------------
 const srv = new server(serverConfig);
 const unmounted = new server();
@@ -108,6 +131,15 @@ srv.broadcastBytes('x');
 srv.closeAllConnections();
 srv.shutDown();
 srv.handleUpgrade(new http.IncomingMessage(new net.Socket()), new net.Socket());
+srv.handleUpgrade(new http.IncomingMessage(new net.Socket()), new net.Socket(), Buffer.alloc(0));
+// called from an 'upgrade' listener with what Node passes (Node's typings give the socket as a stream.Duplex)
+httpServer.on('upgrade', (request, socket, head) => srv.handleUpgrade(request, socket, head));
+httpsServer.on('upgrade', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+  srv.handleUpgrade(request, socket, head);
+});
+httpServer.on('upgrade', srv.handleUpgrade.bind(srv));
+// @ts-expect-error head is a Buffer
+srv.handleUpgrade(new http.IncomingMessage(new net.Socket()), new net.Socket(), 'head');
 srv.handleRequestAccepted(conns[0]);
 srv.handleConnectionClose(conns[0], 1000, 'Normal connection closure');
 srv.handleRequestResolved(pending[0]);
@@ -252,14 +284,14 @@ assertType<
       closeReasonCode: number;
       protocol: string;
       config: IConfig;
-      socket: net.Socket;
+      socket: net.Socket & { readonly isNative?: true | undefined };
       maskOutgoingPackets: boolean;
-      maskBytes: Buffer;
-      frameHeader: Buffer;
-      bufferList: IBufferList;
-      currentFrame: frame;
-      fragmentationSize: number;
-      frameQueue: frame[];
+      maskBytes: Buffer | undefined;
+      frameHeader: Buffer | undefined;
+      bufferList: IBufferList | undefined;
+      currentFrame: frame | undefined;
+      fragmentationSize: number | undefined;
+      frameQueue: frame[] | undefined;
       state: string;
       waitingForCloseResponse: boolean;
       receivedEnd: boolean;
@@ -298,6 +330,8 @@ conn.ping();
 conn.ping('x');
 conn.ping(Buffer.alloc(1));
 conn.pong(Buffer.alloc(1));
+conn.pong();
+conn.pong('x');
 const written: boolean = conn.sendFrame(new frame(Buffer.alloc(4), Buffer.alloc(10), {}), (err) => {});
 conn.setKeepaliveTimer();
 conn.clearKeepaliveTimer();
@@ -306,6 +340,9 @@ conn.setGracePeriodTimer();
 conn.clearGracePeriodTimer();
 conn.handleGracePeriodTimer();
 conn.handleSocketData(Buffer.alloc(1));
+// websocket's parser methods do not exist at runtime: they are optional
+conn.processReceivedData?.();
+// @ts-expect-error processReceivedData may be undefined
 conn.processReceivedData();
 conn.handleSocketError(new Error('x'));
 conn.handleSocketEnd();
@@ -318,10 +355,78 @@ conn.resume();
 conn.setCloseTimer();
 conn.clearCloseTimer();
 conn.handleCloseTimer();
-conn.processFrame(conn.currentFrame);
-conn.fragmentAndSend(conn.currentFrame, (err: Error) => {});
+declare const someFrame: frame;
+// @ts-expect-error processFrame may be undefined
+conn.processFrame(someFrame);
+conn.fragmentAndSend(someFrame, (err: Error) => {});
 conn.sendCloseFrame(1000, 'bye', () => {});
 conn._addSocketEventListeners();
+// @ts-expect-error state is a read-only getter
+conn.state = 'closed';
+// @ts-expect-error bytesWaitingToFlush is a read-only getter
+conn.bytesWaitingToFlush = 0;
+
+// connection.socket: typed as a net.Socket, so code written for @types/websocket compiles on either transport
+const nodeSocket: net.Socket = conn.socket;
+const peer: [string | undefined, number | undefined] = [conn.socket.remoteAddress, conn.socket.remotePort];
+conn.socket.setKeepAlive(true, 30000).setNoDelay(true);
+conn.socket.on('close', (hadError: boolean) => {});
+function takesSocket(s: net.Socket): void {}
+takesSocket(conn.socket);
+const isNative: true | undefined = conn.socket.isNative;
+if (conn.socket.isNative) {
+  // the stand-in on the native transport
+  const ns = conn.socket as NativeSocket;
+  const nsProps: [
+    true,
+    string | undefined,
+    number | undefined,
+    string | undefined,
+    string | undefined,
+    number | undefined,
+    false | undefined,
+    boolean,
+    boolean,
+    boolean,
+    boolean,
+    'open' | 'readOnly' | 'writeOnly' | 'closed',
+    number,
+    number
+  ] = [
+    ns.isNative,
+    ns.remoteAddress,
+    ns.remotePort,
+    ns.remoteFamily,
+    ns.localAddress,
+    ns.localPort,
+    ns.encrypted,
+    ns.connecting,
+    ns.destroyed,
+    ns.writableEnded,
+    ns.readableEnded,
+    ns.readyState,
+    ns.writableLength,
+    ns.bufferSize
+  ];
+  const local: net.AddressInfo = ns.address();
+  ns.setNoDelay()
+    .setNoDelay(false)
+    .setKeepAlive(true)
+    .setKeepAlive(true, 1000)
+    .setTimeout(0, () => {});
+  ns.pause().resume().ref().unref();
+  const paused: boolean = ns.isPaused();
+  ns.on('close', (hadError: boolean) => {}).once('error', (err: Error) => {});
+  ns.end().destroy();
+  ns.destroySoon();
+  // @ts-expect-error a NativeSocket has no write()
+  ns.write('x');
+  // @ts-expect-error isNative is read-only
+  ns.isNative = true;
+}
+// a NativeSocket is not a net.Socket
+// @ts-expect-error no write(), no Duplex members
+const notANodeSocket: net.Socket = null as unknown as NativeSocket;
 
 conn.on('message', (m) => {
   assertType<Equal<typeof m, Message>>();
@@ -391,8 +496,9 @@ const frameInternals: [Buffer, Buffer, IConfig, number, boolean, string, boolean
 const wire: Buffer = f.toBuffer();
 f.toBuffer(true);
 const described: string = f.toString();
-const complete: boolean = f.addData(conn.bufferList) || f.throwAwayPayload(conn.bufferList);
-const bl: IBufferList = conn.bufferList;
+// a websocket-style buffer list (connection.bufferList is never set by websocket-rs)
+declare const bl: IBufferList;
+const complete: boolean = f.addData(bl) || f.throwAwayPayload(bl);
 bl.write(Buffer.alloc(1));
 bl.end(Buffer.alloc(1));
 bl.push();
@@ -415,6 +521,10 @@ const clConfig: IClientConfig = cl.config;
 cl.connect('ws://127.0.0.1:1/');
 cl.connect(url.parse('ws://127.0.0.1:1/'), ['a', 'b'], 'http://origin', { 'X-Token': '1' }, { agent: false });
 cl.connect('ws://127.0.0.1:1/', 'chat');
+cl.connect(new URL('ws://127.0.0.1:1/path?q=1'), [], undefined, undefined, { timeout: 1000 });
+// client.socket is a net.Socket as far as @types/websocket code is concerned (a NativeSocket once connected natively)
+const clSocket: net.Socket | undefined = cl.socket;
+if (cl.socket && cl.socket.isNative) (cl.socket as NativeSocket).setKeepAlive(true);
 cl.abort();
 cl.validateHandshake();
 cl.failHandshake('reason');
@@ -425,9 +535,9 @@ const clState: [
   url.Url | undefined,
   boolean | undefined,
   string | undefined,
-  net.Socket | undefined,
+  (net.Socket & { readonly isNative?: true | undefined }) | undefined,
   http.IncomingMessage | undefined,
-  Buffer | undefined,
+  Buffer | null | undefined,
   string | undefined
 ] = [
   cl.protocols,
@@ -458,7 +568,7 @@ cl.on('connectFailed', (err: string) => {});
 const routerConfig: IRouterConfig = { server: srv };
 const rt = new router(routerConfig);
 new router();
-const rtState: [IRouterConfig, IRouterHandler[], server | null] = [rt.config, rt.handlers, rt.server];
+const rtState: [IRouterConfig, IRouterHandler[], server | null | undefined] = [rt.config, rt.handlers, rt.server];
 const handler: IRouterHandler = rt.handlers[0];
 const handlerFields: [RegExp, string, string] = [handler.path, handler.pathString, handler.protocol];
 handler.callback(null as unknown as IRouterRequest);
@@ -533,7 +643,7 @@ assertType<
       protocol: string | undefined;
       extensions: IExtension[];
       bufferedAmount: number;
-      binaryType: 'arraybuffer';
+      binaryType: 'arraybuffer' | 'nodebuffer';
       CONNECTING: number;
       OPEN: number;
       CLOSING: number;
@@ -547,7 +657,7 @@ const w3cInternals: [
   string | undefined,
   IExtension[],
   number,
-  'arraybuffer',
+  W3CBinaryType,
   connection | undefined,
   client
 ] = [
@@ -561,7 +671,8 @@ const w3cInternals: [
   w3c._client
 ];
 w3c.binaryType = 'arraybuffer';
-// @ts-expect-error only 'arraybuffer' is supported
+w3c.binaryType = 'nodebuffer';
+// @ts-expect-error only 'arraybuffer' and 'nodebuffer' are supported
 w3c.binaryType = 'blob';
 // @ts-expect-error readyState is read-only
 w3c.readyState = 3;
@@ -597,9 +708,11 @@ w3c.onclose = (event) => {
   const closeFields: [number, string, boolean, 'close'] = [event.code, event.reason, event.wasClean, event.type];
 };
 w3c.onerror = (event) => {
-  assertType<Equal<typeof event, IW3CEvent | Error>>();
+  assertType<Equal<typeof event, IW3CErrorEvent | Error>>();
   if (!(event instanceof Error)) {
     const t: string = event.type;
+    const cause: Error | undefined = event.error;
+    const why: string | undefined = event.message;
   }
 };
 w3c.onerror = (event: IW3CEvent) => {};
@@ -613,7 +726,8 @@ w3c.onmessage = (data: number) => {};
 function onOpen(this: w3cwebsocket, event: IW3CEvent): void {}
 w3c.addEventListener('open', onOpen);
 w3c.addEventListener('message', (event) => assertType<Equal<typeof event, IW3CMessageEvent>>());
-w3c.addEventListener('error', (event) => assertType<Equal<typeof event, IW3CEvent>>());
+w3c.addEventListener('error', (event) => assertType<Equal<typeof event, IW3CErrorEvent>>());
+w3c.addEventListener('error', (event: IW3CEvent) => {});
 w3c.addEventListener('close', function (event) {
   assertType<Equal<typeof event, IW3CCloseEvent>>();
   assertType<Equal<typeof this, w3cwebsocket>>();
@@ -643,6 +757,11 @@ export {
   noHttpServer,
   badKeepalive,
   clientKeepalive,
+  rsBaseConfig,
+  serverHandshakeTimeout,
+  badHandshakeTimeout,
+  badMaxFragments,
+  badNativeTransport,
   srvConfig,
   reqProps,
   q,
@@ -660,6 +779,11 @@ export {
   parsedCookies,
   codes,
   description,
+  nodeSocket,
+  peer,
+  isNative,
+  notANodeSocket,
+  clSocket,
   written,
   masked,
   frameInternals,

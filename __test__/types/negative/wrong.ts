@@ -14,4 +14,8 @@ const ws = new w3cwebsocket('ws://127.0.0.1:1/');
 ws.binaryType = 'blob'; // error TS2322
 ws.on('open', () => {}); // error TS2339
 connection.CLOSE_REASON_NOPE; // error TS2551
+new client({ handshakeTimeout: '5s' }); // error TS2322
+new server({ httpServer: http.createServer(), nativeTransport: 'js' }); // error TS2322
+srv.handleUpgrade(new http.IncomingMessage(conn.socket), conn.socket, 'head'); // error TS2345
+conn.processFrame(conn.currentFrame!); // error TS2722
 export { srv, ws };
