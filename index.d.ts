@@ -486,7 +486,10 @@ export interface IConnectionEvents {
   frame: (frame: frame) => void;
   /** The connection closed, once: the peer's or our close code and its description. */
   close: (code: number, desc: string) => void;
-  /** A socket error; emitted only when there is a listener, and `'close'` (1006) follows. */
+  /**
+   * Emitted only when there is a listener: a socket error, after which `'close'` (1006) follows; or, on the native
+   * transport, a failure of the Rust task that owns the socket, after which `'close'` (1011) follows.
+   */
   error: (err: Error) => void;
   /** The output buffer emptied after `outputBufferFull` became true. */
   drain: () => void;
