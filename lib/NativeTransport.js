@@ -38,12 +38,23 @@ let keepAlive = null;
  * Dispatches one hub batch in order. An exception from a user's handler is
  * rethrown on the next tick (as an uncaught exception, as with `websocket`)
  * and does not cost the other connections their events.
- * @param {Buffer} data
- * @param {Uint32Array} meta
+ * @param {Buffer} head event count (u32 LE), 5 meta words per event, then the
+ *   payloads unless they came in `large`
+ * @param {Buffer|null} large the payloads of a large batch (no copy)
  */
-function deliver(data, meta) {
+function deliver(head, large) {
+  const count = head.readUInt32LE(0);
+  const words = 1 + count * STRIDE;
+  let meta;
+  if ((head.byteOffset & 3) === 0) {
+    meta = new Uint32Array(head.buffer, head.byteOffset, words);
+  } else {
+    meta = new Uint32Array(words);
+    for (let i = 0; i < words; i++) meta[i] = head.readUInt32LE(i * 4);
+  }
+  const data = large === null || large === undefined ? head.subarray(words * 4) : large;
   let offset = 0;
-  for (let i = 0; i + STRIDE <= meta.length; i += STRIDE) {
+  for (let i = 1; i + STRIDE <= meta.length; i += STRIDE) {
     const start = offset;
     offset += meta[i + 2];
     const socket = sockets.get(meta[i]);

@@ -1,5 +1,6 @@
 //! `#[napi]` items only: translate between JS and Rust and contain panics.
 
+pub mod batch;
 pub mod client;
 pub mod connection;
 pub mod frame;

@@ -10,6 +10,7 @@ use napi::threadsafe_function::ThreadsafeCallContext;
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
+use super::batch::{BatchArgs, HeadBuffer};
 use super::connection::NativeConnection;
 use crate::io::control::IoControl;
 use crate::io::hub::Hub;
@@ -18,13 +19,14 @@ use crate::io::task::{self, Task};
 /// A hub, owned by a JS `External` (one per environment).
 pub struct HubHandle(Arc<Hub>);
 
-/// Creates the hub that delivers native connections' events to `deliver(data, meta)`,
-/// 5 words per event in `meta`: connection id, kind, payload length, a, b.
+/// Creates the hub that delivers native connections' events to
+/// `deliver(head, large)` (see [`BatchArgs`]): 5 meta words per event:
+/// connection id, kind, payload length, a, b.
 /// Connections still open when the environment shuts down are closed.
 #[napi(catch_unwind)]
 pub fn hub_create(
     env: Env,
-    deliver: Function<FnArgs<(Buffer, Uint32Array)>, ()>,
+    deliver: Function<FnArgs<(Buffer, Option<Buffer>)>, ()>,
 ) -> Result<External<HubHandle>> {
     let hub = Arc::new(Hub::default());
     let weak = Arc::downgrade(&hub);
@@ -34,16 +36,10 @@ pub fn hub_create(
         .callee_handled::<false>()
         .build_callback(move |_ctx: ThreadsafeCallContext<()>| {
             let batch = weak.upgrade().map(|h| h.take()).unwrap_or_default();
-            let data = if batch.data.is_empty() {
-                // Every empty Vec shares one dangling pointer, which napi
-                // refuses to wrap twice: give it a real allocation.
-                Vec::with_capacity(1)
-            } else {
-                batch.data
-            };
+            let args = BatchArgs::new(batch);
             Ok(FnArgs::from((
-                Buffer::from(data),
-                Uint32Array::new(batch.meta),
+                HeadBuffer(args.head),
+                args.large.map(Buffer::from),
             )))
         })?;
     hub.set_deliver(tsfn);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use napi::bindgen_prelude::{Buffer, FnArgs, Uint32Array};
+use napi::bindgen_prelude::{Buffer, FnArgs};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 
@@ -14,15 +14,17 @@ use wsproto::Connection;
 
 use super::control::IoControl;
 use super::events::Batch;
+use crate::binding::batch::HeadBuffer;
 
 /// Bytes of payload waiting for JS above which connection tasks stop reading
 /// until JS has taken the batch (inbound flow control is Rust's job).
 pub const BACKLOG_LIMIT: usize = 8 * 1024 * 1024;
 
-/// The JS callback `(data: Buffer, meta: Uint32Array) => void`, weak so that
+/// The JS callback `(head: Buffer, large: Buffer | null) => void`, weak so that
 /// it does not keep the event loop alive by itself (the shim holds a ref'd
 /// handle exactly while connections are open).
-pub type DeliverFn = ThreadsafeFunction<(), (), FnArgs<(Buffer, Uint32Array)>, Status, false, true>;
+pub type DeliverFn =
+    ThreadsafeFunction<(), (), FnArgs<(HeadBuffer, Option<Buffer>)>, Status, false, true>;
 
 /// A connection task's controls and protocol state.
 pub type Member = (Arc<IoControl>, Arc<Mutex<Connection>>);
