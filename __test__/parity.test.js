@@ -358,22 +358,13 @@ test('a close frame from the peer: state peer_requested_close until the socket c
   });
 });
 
-test(
-  'connected and closeReasonCode change with state once the close reply is on the wire',
-  {
-    ...T,
-    todo:
-      'bug: on the native transport `state` (read from the Rust core) is already peer_requested_close while ' +
-      '`connected` is still true and `closeReasonCode` -1 until the event batch reaches JS'
-  },
-  async () => {
-    for (let i = 0; i < 5; i++) {
-      const results = await eachConnection({}, async (p) => (await peerClose(p)).replied);
-      const t = assertSame(results);
-      assert.deepStrictEqual(t, { state: 'peer_requested_close', connected: false, closeReasonCode: 1001, opcode: 8 });
-    }
+test('connected and closeReasonCode change with state once the close reply is on the wire', T, async () => {
+  for (let i = 0; i < 5; i++) {
+    const results = await eachConnection({}, async (p) => (await peerClose(p)).replied);
+    const t = assertSame(results);
+    assert.deepStrictEqual(t, { state: 'peer_requested_close', connected: false, closeReasonCode: 1001, opcode: 8 });
   }
-);
+});
 
 test('a FIN from the peer while open: receivedEnd, then close 1006', T, async () => {
   const results = await eachConnection({}, async (p) => {

@@ -383,7 +383,16 @@ WebSocketConnection.prototype._handleEvent = function (kind, batch, start, end, 
       this.emit('pong', Buffer.from(batch.subarray(start, end)));
       break;
     case KIND_CLOSE_REQUESTED:
-      // Our reply is queued by the core; send it and half-close, like websocket.
+      // The core queues its reply now, after whatever earlier handlers sent.
+      native.connAcceptPeerClose(this._native);
+      if (!this.connected) {
+        // We sent our own close frame meanwhile: that completes the handshake.
+        this.clearCloseTimer();
+        this._flush();
+        this._endSocket();
+        break;
+      }
+      // Send the reply and half-close, like websocket.
       this.closeReasonCode = a === NONE ? WebSocketConnection.CLOSE_REASON_NOT_PROVIDED : a;
       this.closeDescription =
         end > start ? batch.toString('utf8', start, end) : WebSocketConnection.CLOSE_DESCRIPTIONS[this.closeReasonCode];

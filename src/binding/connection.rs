@@ -283,6 +283,13 @@ pub fn conn_transport_closed(handle: &mut External<NativeConnection>) -> CloseRe
     }
 }
 
+/// The shim handles the peer's close frame: queue the reply and change state
+/// (the core deferred both until now; see `set_defer_failure`).
+#[napi(catch_unwind)]
+pub fn conn_accept_peer_close(handle: &mut External<NativeConnection>) {
+    handle.lock().accept_peer_close();
+}
+
 /// Our close frame was not answered in time.
 #[napi(catch_unwind)]
 pub fn conn_close_timeout(handle: &mut External<NativeConnection>) {

@@ -60,8 +60,13 @@ pub struct Connection {
     raw: Vec<u8>,
     /// See [`Connection::set_defer_failure`].
     defer_failure: bool,
-    /// A protocol error was found and input is ignored (deferred failure).
-    failed: bool,
+    /// Input is ignored: a protocol error or the peer's close frame arrived
+    /// and the driver has not acted on it yet (deferred mode).
+    input_stopped: bool,
+    /// The reply to the peer's close frame, waiting for
+    /// [`Connection::accept_peer_close`] (deferred mode): our code, the
+    /// peer's code as reported, and the description.
+    pending_close: Option<(u16, u16, String)>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -98,7 +103,8 @@ impl Connection {
             control: Vec::with_capacity(125),
             raw: Vec::new(),
             defer_failure: false,
-            failed: false,
+            input_stopped: false,
+            pending_close: None,
         }
     }
 
@@ -108,9 +114,37 @@ impl Connection {
     /// on that event. Replies the application queues while handling the
     /// messages before the bad frame then reach the wire before the close
     /// frame, as RFC 6455 §7.1.7 allows and Autobahn (cases 3.x, 4.x, 5.15)
-    /// expects. Off by default.
+    /// expects. The same goes for the peer's close frame: parsing stops and
+    /// [`Event::CloseRequested`] is queued, but the reply is queued and the
+    /// state becomes `PeerRequestedClose` only when the driver calls
+    /// [`accept_peer_close`](Connection::accept_peer_close), so what the
+    /// application sees (`state`, the close code) changes when it handles the
+    /// event. Off by default.
     pub fn set_defer_failure(&mut self, on: bool) {
         self.defer_failure = on;
+    }
+
+    /// Deferred mode: the driver handles [`Event::CloseRequested`]; queue the
+    /// reply (RFC 6455 §5.5.1) and enter `PeerRequestedClose`. If we sent a
+    /// close frame of our own meanwhile, the handshake is complete (`Closed`);
+    /// after a drop, nothing changes.
+    pub fn accept_peer_close(&mut self) {
+        let Some((reply, reported, description)) = self.pending_close.take() else {
+            return;
+        };
+        match self.state {
+            State::Open => {
+                self.send_close_frame(reply, "");
+                self.state = State::PeerRequestedClose;
+                self.close_reason_code = Some(reported);
+                self.close_description = Some(description);
+            }
+            State::Ending => {
+                self.waiting_for_close_response = false;
+                self.state = State::Closed;
+            }
+            State::PeerRequestedClose | State::Closed => {}
+        }
     }
 
     /// This endpoint's role.
@@ -130,7 +164,7 @@ impl Connection {
     /// peer's close frame arrived, or once `Closed`, further input is ignored.
     pub fn receive(&mut self, data: &[u8]) {
         let mut pos = 0;
-        while pos < data.len() && self.state.receives_frames() && !self.failed {
+        while pos < data.len() && self.state.receives_frames() && !self.input_stopped {
             let rest = data.get(pos..).unwrap_or(&[]);
             if self.frame.is_none() {
                 match self.read_header(rest) {
@@ -318,11 +352,16 @@ impl Connection {
         } else {
             reason.to_owned()
         };
-        self.send_close_frame(reply, "");
-        self.state = State::PeerRequestedClose;
-        self.close_reason_code = Some(reported);
-        self.close_description = Some(description.clone());
         self.discard_input();
+        if self.defer_failure {
+            self.input_stopped = true;
+            self.pending_close = Some((reply, reported, description.clone()));
+        } else {
+            self.send_close_frame(reply, "");
+            self.state = State::PeerRequestedClose;
+            self.close_reason_code = Some(reported);
+            self.close_description = Some(description.clone());
+        }
         self.events.push_back(Event::CloseRequested {
             code,
             reason: description,
@@ -335,7 +374,7 @@ impl Connection {
         let code = err.close_code();
         let reason = err.to_string();
         if self.defer_failure {
-            self.failed = true;
+            self.input_stopped = true;
             self.discard_input();
         } else {
             self.drop_connection(code, &reason, false);

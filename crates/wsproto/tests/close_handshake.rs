@@ -274,3 +274,53 @@ fn drop_connection() {
     assert!(!c.has_outgoing());
     assert_eq!(c.state(), State::Closed);
 }
+
+#[test]
+fn deferred_peer_close_changes_state_when_the_driver_accepts_it() {
+    // With set_defer_failure the reply to the peer's close frame waits for the
+    // driver, so replies to messages before it go first and the state the
+    // application reads changes when it handles the event.
+    let mut c = server();
+    c.set_defer_failure(true);
+    let mut input = cf(true, 1, b"hi");
+    input.extend_from_slice(&cf(true, 8, &close_payload(4000, "bye")));
+    input.extend_from_slice(&cf(true, 1, b"late"));
+    c.receive(&input);
+    let evs = events(&mut c);
+    assert_eq!(evs.len(), 2, "events {evs:?}");
+    assert!(
+        matches!(&evs[1], Event::CloseRequested { code: Some(4000), reason } if reason == "bye")
+    );
+    assert_eq!(c.state(), State::Open);
+    assert!(!c.has_outgoing());
+    assert!(c.send_message(false, b"hi"));
+    c.accept_peer_close();
+    assert_eq!(c.state(), State::PeerRequestedClose);
+    assert_eq!(c.close_reason_code(), Some(4000));
+    let out = parse_outgoing(&c.take_outgoing());
+    assert_eq!(out.len(), 2, "the echo, then our reply");
+    assert_eq!(out[0].payload, b"hi".to_vec());
+    assert_eq!(out[1].opcode, 8);
+    assert_eq!(&out[1].payload[..2], &1000u16.to_be_bytes());
+    c.accept_peer_close();
+    assert!(!c.has_outgoing(), "accepted once");
+}
+
+#[test]
+fn deferred_peer_close_after_our_own_close_completes_the_handshake() {
+    let mut c = server();
+    c.set_defer_failure(true);
+    c.receive(&cf(true, 8, &close_payload(1000, "")));
+    assert_eq!(events(&mut c).len(), 1);
+    c.close(1001, "going").unwrap();
+    assert_eq!(c.state(), State::Ending);
+    c.accept_peer_close();
+    assert_eq!(c.state(), State::Closed);
+    assert!(!c.is_waiting_for_close_response());
+    assert_eq!(c.close_reason_code(), Some(1001), "our code stays");
+    assert_eq!(
+        outgoing_closes(&mut c),
+        vec![(Some(1001), "going".to_owned())],
+        "one close frame only"
+    );
+}
