@@ -15,7 +15,7 @@ pub struct IoControl {
     /// Changed only under the core's lock.
     pub busy: AtomicBool,
     /// Bytes a direct write left unwritten; the task writes them first.
-    leftover: Mutex<Vec<u8>>,
+    leftover: Mutex<(Vec<u8>, usize)>,
     notify: Notify,
     /// Stop reading (`connection.pause()`).
     pub paused: AtomicBool,
@@ -62,22 +62,24 @@ impl IoControl {
         }
     }
 
-    /// Keeps bytes a direct write could not finish (call with the core locked).
-    pub fn put_leftover(&self, rest: &[u8]) {
-        self.leftover
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(rest);
-        self.unwritten.fetch_add(rest.len(), Ordering::AcqRel);
+    /// Keeps what a direct write could not finish: `buf` from `offset` on,
+    /// without copying (call with the core locked).
+    pub fn put_leftover(&self, buf: Vec<u8>, offset: usize) {
+        let rest = buf.len().saturating_sub(offset);
+        let mut left = self.leftover.lock().unwrap_or_else(PoisonError::into_inner);
+        if left.0.len() == left.1 {
+            *left = (buf, offset);
+        } else {
+            left.0.extend_from_slice(buf.get(offset..).unwrap_or(&[]));
+        }
+        self.unwritten.fetch_add(rest, Ordering::AcqRel);
         self.busy.store(true, Ordering::Release);
     }
 
-    /// Moves the leftover of a direct write to `out` (call with the core locked).
-    pub fn take_leftover_into(&self, out: &mut Vec<u8>) {
-        let mut left = self.leftover.lock().unwrap_or_else(PoisonError::into_inner);
-        if !left.is_empty() {
-            out.append(&mut left);
-        }
+    /// Takes the leftover of a direct write: the buffer and where its
+    /// unwritten part starts (call with the core locked).
+    pub fn take_leftover(&self) -> (Vec<u8>, usize) {
+        std::mem::take(&mut *self.leftover.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Wakes the task so it looks at the flags and the output buffer.

@@ -180,12 +180,16 @@ pub async fn run(task: Task) {
                 // Under the core's lock, so the JS thread's direct writes
                 // (`try_write_direct`) and ours never interleave.
                 let mut c = conn.lock().unwrap_or_else(PoisonError::into_inner);
-                ctl.take_leftover_into(&mut out);
+                let (left, offset) = ctl.take_leftover();
+                if offset < left.len() {
+                    out = left;
+                    pos = offset;
+                }
                 c.take_outgoing_into(&mut out);
-                ctl.busy.store(!out.is_empty(), Ordering::Release);
-                ctl.unwritten.store(out.len(), Ordering::Release);
+                ctl.busy.store(pos < out.len(), Ordering::Release);
+                ctl.unwritten.store(out.len() - pos, Ordering::Release);
             }
-            if out.is_empty() {
+            if pos == out.len() {
                 let drain = ctl.want_drain.swap(false, Ordering::AcqRel);
                 if seq != reported_seq || drain {
                     reported_seq = seq;
@@ -194,9 +198,9 @@ pub async fn run(task: Task) {
                 }
             } else {
                 // Most writes complete at once: try before waiting.
-                match stream.try_write(&out) {
+                match stream.try_write(&out[pos..]) {
                     Ok(n) => {
-                        pos = n;
+                        pos += n;
                         ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
                         if pos == out.len() {
                             continue;
@@ -310,7 +314,7 @@ pub fn try_write_direct(conn: &mut Connection, ctl: &IoControl) -> bool {
     if fd < 0 || ctl.busy.load(Ordering::Acquire) || ctl.is_destroyed() || !conn.has_outgoing() {
         return conn.has_outgoing();
     }
-    let out = conn.take_outgoing();
+    let out = conn.outgoing();
     // SAFETY: `fd` stays open while it is stored in `ctl` (the task clears it
     // under the same lock before closing), and `out` is a live buffer.
     let n = unsafe {
@@ -323,9 +327,16 @@ pub fn try_write_direct(conn: &mut Connection, ctl: &IoControl) -> bool {
     };
     let written = usize::try_from(n).unwrap_or(0);
     if written == out.len() {
+        if written > KEEP_OUT_CAPACITY {
+            // Release a large buffer; an idle connection stays small.
+            drop(conn.take_outgoing());
+        } else {
+            // Keep the buffer's capacity for the next message.
+            conn.clear_outgoing();
+        }
         return false;
     }
-    ctl.put_leftover(&out[written..]);
+    ctl.put_leftover(conn.take_outgoing(), written);
     true
 }
 

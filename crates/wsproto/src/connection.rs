@@ -634,6 +634,16 @@ impl Connection {
         }
     }
 
+    /// The queued wire bytes, to write without taking them.
+    pub fn outgoing(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// Forgets the queued wire bytes (they were written), keeping the buffer.
+    pub fn clear_outgoing(&mut self) {
+        self.out.clear();
+    }
+
     /// Moves the queued wire bytes out.
     pub fn take_outgoing(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
