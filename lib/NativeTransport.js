@@ -21,6 +21,8 @@ const KIND_EOF = 9;
 const KIND_CLOSED = 10;
 const KIND_IO_ERROR = 11;
 const KIND_WRITTEN = 12;
+/** Set in a kind word when the payload is a Buffer of its own (src/io/events.rs). */
+const KIND_OWN_PAYLOAD = 0x100;
 /** Words per event in a hub batch: id, kind, payload length, a, b. */
 const STRIDE = 5;
 /** Bytes queued above which `outputBufferFull` is set (net.Socket's default high-water mark). */
@@ -40,9 +42,10 @@ let keepAlive = null;
  * and does not cost the other connections their events.
  * @param {Buffer} head event count (u32 LE), 5 meta words per event, then the
  *   payloads unless they came in `large`
- * @param {Buffer|null} large the payloads of a large batch (no copy)
+ * @param {Buffer|null} large the small payloads when together they are large (no copy)
+ * @param {Buffer[]|null} own large payloads, one Buffer each, for the events flagged KIND_OWN_PAYLOAD
  */
-function deliver(head, large) {
+function deliver(head, large, own) {
   const count = head.readUInt32LE(0);
   const words = 1 + count * STRIDE;
   let meta;
@@ -54,13 +57,26 @@ function deliver(head, large) {
   }
   const data = large === null || large === undefined ? head.subarray(words * 4) : large;
   let offset = 0;
+  let ownIndex = 0;
   for (let i = 1; i + STRIDE <= meta.length; i += STRIDE) {
-    const start = offset;
-    offset += meta[i + 2];
+    let kind = meta[i + 1];
+    let buf = data;
+    let start = offset;
+    let end;
+    if ((kind & KIND_OWN_PAYLOAD) !== 0) {
+      // A large payload in a Buffer of its own (no copy on the way here).
+      kind &= ~KIND_OWN_PAYLOAD;
+      buf = own[ownIndex++];
+      start = 0;
+      end = buf.length;
+    } else {
+      offset += meta[i + 2];
+      end = offset;
+    }
     const socket = sockets.get(meta[i]);
     if (socket === undefined) continue;
     try {
-      socket._event(meta[i + 1], data, start, offset, meta[i + 3], meta[i + 4]);
+      socket._event(kind, buf, start, end, meta[i + 3], meta[i + 4]);
     } catch (err) {
       process.nextTick(rethrow, err);
     }

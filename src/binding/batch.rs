@@ -11,14 +11,18 @@ use crate::io::events::{Batch, BATCH_STRIDE};
 /// is cheaper to create and to collect than an external one.
 const EXTERNAL_PAYLOAD: usize = 64 * 1024;
 
-/// One batch as the arguments of `deliver(head, large)`: `head` holds the
-/// event count and the meta words (u32, little endian), then the payloads
-/// unless they are in `large` (else `null`).
+/// One batch as the arguments of `deliver(head, large, own)`: `head` holds
+/// the event count and the meta words (u32, little endian), then the small
+/// payloads unless together they are large, in which case they are in
+/// `large` (else `null`); `own` holds the payloads of events whose kind has
+/// `KIND_OWN_PAYLOAD`, in order (else `null`).
 pub struct BatchArgs {
-    /// Count, meta words, and the payloads when small.
+    /// Count, meta words, and the small payloads when they fit.
     pub head: Vec<u8>,
-    /// The payloads when large.
+    /// The small payloads when together they are large.
     pub large: Option<Vec<u8>>,
+    /// Large payloads, one Buffer each.
+    pub own: Option<Vec<Vec<u8>>>,
 }
 
 impl BatchArgs {
@@ -32,13 +36,23 @@ impl BatchArgs {
         for word in &batch.meta {
             head.extend_from_slice(&word.to_le_bytes());
         }
+        let own = if batch.own.is_empty() {
+            None
+        } else {
+            Some(batch.own)
+        };
         if inline {
             head.extend_from_slice(&batch.data);
-            BatchArgs { head, large: None }
+            BatchArgs {
+                head,
+                large: None,
+                own,
+            }
         } else {
             BatchArgs {
                 head,
                 large: Some(batch.data),
+                own,
             }
         }
     }

@@ -26,7 +26,7 @@ pub struct HubHandle(Arc<Hub>);
 #[napi(catch_unwind)]
 pub fn hub_create(
     env: Env,
-    deliver: Function<FnArgs<(Buffer, Option<Buffer>)>, ()>,
+    deliver: Function<FnArgs<(Buffer, Option<Buffer>, Option<Vec<Buffer>>)>, ()>,
 ) -> Result<External<HubHandle>> {
     let hub = Arc::new(Hub::default());
     let weak = Arc::downgrade(&hub);
@@ -40,6 +40,8 @@ pub fn hub_create(
             Ok(FnArgs::from((
                 HeadBuffer(args.head),
                 args.large.map(Buffer::from),
+                args.own
+                    .map(|own| own.into_iter().map(Buffer::from).collect::<Vec<_>>()),
             )))
         })?;
     hub.set_deliver(tsfn);

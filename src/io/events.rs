@@ -72,15 +72,25 @@ pub fn describe(event: Event) -> (u32, u32, u32, Vec<u8>) {
     }
 }
 
+/// Set in an event's kind word when its payload is in [`Batch::own`] rather
+/// than in [`Batch::data`].
+pub const KIND_OWN_PAYLOAD: u32 = 0x100;
+
+/// Payloads at least this large travel in their own buffer: they are never
+/// copied on the way to JS, and a message does not pin a whole batch.
+pub const OWN_PAYLOAD: usize = 64 * 1024;
+
 /// Events of one or more connections, packed for one crossing into JS: the
-/// payloads back to back in `data`, and 5 words per event in `meta`:
-/// `connection id, kind, payload length, a, b`.
+/// small payloads back to back in `data`, large ones in `own`, and 5 words
+/// per event in `meta`: `connection id, kind, payload length, a, b`.
 #[derive(Default)]
 pub struct Batch {
-    /// The payloads, in event order.
+    /// The small payloads, in event order.
     pub data: Vec<u8>,
     /// The event descriptions.
     pub meta: Vec<u32>,
+    /// The large payloads, in event order (kind has [`KIND_OWN_PAYLOAD`]).
+    pub own: Vec<Vec<u8>>,
 }
 
 /// Words per event in [`Batch::meta`].
@@ -90,11 +100,12 @@ impl Batch {
     /// Appends one event.
     pub fn push(&mut self, id: u32, kind: u32, a: u32, b: u32, payload: Vec<u8>) {
         let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
-        self.meta.extend_from_slice(&[id, kind, len, a, b]);
-        if self.data.is_empty() {
-            // A large message moves in without a copy.
-            self.data = payload;
+        if payload.len() >= OWN_PAYLOAD {
+            self.meta
+                .extend_from_slice(&[id, kind | KIND_OWN_PAYLOAD, len, a, b]);
+            self.own.push(payload);
         } else {
+            self.meta.extend_from_slice(&[id, kind, len, a, b]);
             self.data.extend_from_slice(&payload);
         }
     }
@@ -115,6 +126,7 @@ impl Batch {
         self.meta.append(&mut other.meta);
         self.data.extend_from_slice(&other.data);
         other.data.clear();
+        self.own.append(&mut other.own);
     }
 
     /// True when no event is queued.
