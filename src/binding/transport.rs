@@ -16,6 +16,9 @@ use crate::io::control::IoControl;
 use crate::io::hub::Hub;
 use crate::io::task::{self, Task};
 
+/// What JS receives: the head Buffer, the large small-payloads, own payloads.
+type DeliverJs = FnArgs<(Buffer, Option<Buffer>, Option<Vec<Buffer>>)>;
+
 /// A hub, owned by a JS `External` (one per environment).
 pub struct HubHandle(Arc<Hub>);
 
@@ -24,10 +27,7 @@ pub struct HubHandle(Arc<Hub>);
 /// connection id, kind, payload length, a, b.
 /// Connections still open when the environment shuts down are closed.
 #[napi(catch_unwind)]
-pub fn hub_create(
-    env: Env,
-    deliver: Function<FnArgs<(Buffer, Option<Buffer>, Option<Vec<Buffer>>)>, ()>,
-) -> Result<External<HubHandle>> {
+pub fn hub_create(env: Env, deliver: Function<DeliverJs, ()>) -> Result<External<HubHandle>> {
     let hub = Arc::new(Hub::default());
     let weak = Arc::downgrade(&hub);
     let tsfn = deliver

@@ -23,14 +23,11 @@ pub const BACKLOG_LIMIT: usize = 8 * 1024 * 1024;
 /// The JS callback `(head: Buffer, large: Buffer | null) => void`, weak so that
 /// it does not keep the event loop alive by itself (the shim holds a ref'd
 /// handle exactly while connections are open).
-pub type DeliverFn = ThreadsafeFunction<
-    (),
-    (),
-    FnArgs<(HeadBuffer, Option<Buffer>, Option<Vec<Buffer>>)>,
-    Status,
-    false,
-    true,
->;
+/// The arguments of the JS callback: head, large small-payloads, own payloads.
+pub type DeliverArgs = FnArgs<(HeadBuffer, Option<Buffer>, Option<Vec<Buffer>>)>;
+
+/// See [`DeliverArgs`].
+pub type DeliverFn = ThreadsafeFunction<(), (), DeliverArgs, Status, false, true>;
 
 /// A connection task's controls and protocol state.
 pub type Member = (Arc<IoControl>, Arc<Mutex<Connection>>);
