@@ -133,35 +133,60 @@ function canAdopt(socket, config) {
   );
 }
 
+/** The last local address seen: every connection to one listener shares the string. */
+let lastLocalAddress = '';
+
+/**
+ * @param {string} address
+ * @returns {string} `address`, or an equal string already held
+ */
+function shareLocalAddress(address) {
+  if (address === lastLocalAddress) return lastLocalAddress;
+  if (typeof address === 'string') lastLocalAddress = address;
+  return address;
+}
+
 /**
  * A socket owned by a Rust task, in the shape of a `net.Socket`.
+ *
+ * Idle connections are what a server holds most of, so this object stays
+ * small: its listener table is created only when someone listens (the
+ * connection using it is called directly, see `_listener`), and the fields
+ * that never change live on the prototype.
  * @param {import('net').Socket} socket the Node socket it replaces
  */
 function NativeSocket(socket) {
-  EventEmitter.call(this);
+  // EventEmitter's fields, without the listener table until the first
+  // listener (EventEmitter creates it on demand when `_events` is undefined).
+  this._events = undefined;
+  this._eventsCount = 0;
+  this._maxListeners = undefined;
   this.remoteAddress = socket.remoteAddress;
   this.remotePort = socket.remotePort;
   this.remoteFamily = socket.remoteFamily;
-  this.localAddress = socket.localAddress;
+  this.localAddress = shareLocalAddress(socket.localAddress);
   this.localPort = socket.localPort;
-  this.encrypted = false;
   this.destroyed = false;
   this.writableEnded = false;
   this.readableEnded = false;
-  this.connecting = false;
-  this.isNative = true;
   this._connection = null;
+  /** The connection handling this socket's events, called before any listener (set by `_addSocketEventListeners`). */
+  this._listener = null;
   this._id = 0;
   this._noDelay = false;
   this._keepAlive = null;
   this._paused = false;
   this._seq = 0;
-  /** [seq, callbacks[]] waiting for their bytes to be written. */
-  this._written = [];
+  /** [seq, callbacks[]] waiting for their bytes to be written, or null when none. */
+  this._written = null;
   this._wantDrain = false;
 }
 
 util.inherits(NativeSocket, EventEmitter);
+
+NativeSocket.prototype.encrypted = false;
+NativeSocket.prototype.connecting = false;
+NativeSocket.prototype.isNative = true;
 
 Object.defineProperties(NativeSocket.prototype, {
   /** Bytes queued for this socket and not yet written. */
@@ -213,6 +238,7 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
   switch (kind) {
     case KIND_EOF:
       this.readableEnded = true;
+      if (this._listener !== null) this._listener.handleSocketEnd();
       this.emit('end');
       break;
     case KIND_IO_ERROR: {
@@ -222,6 +248,7 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
       err.errno = a !== 0 ? -a : undefined;
       err.code = code;
       err.syscall = syscall;
+      if (this._listener !== null) this._listener.handleSocketError(err);
       if (this.listenerCount('error') > 0) this.emit('error', err);
       break;
     }
@@ -229,6 +256,7 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
       this._settle(a, undefined);
       if (b === 1 && this._wantDrain) {
         this._wantDrain = false;
+        if (this._listener !== null) this._listener.handleSocketDrain();
         this.emit('drain');
       }
       break;
@@ -237,6 +265,7 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
       this.writableEnded = true;
       untrack(this);
       this._settle(0xffffffff, new Error('Connection closed before the data was written.'));
+      if (this._listener !== null) this._listener.handleSocketClose(a === 1);
       this.emit('close', a === 1);
       break;
     default:
@@ -251,6 +280,7 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
  */
 NativeSocket.prototype._addCallbacks = function (callbacks) {
   this._seq = this._seq === 0xfffffffe ? 1 : this._seq + 1;
+  if (this._written === null) this._written = [];
   this._written.push([this._seq, callbacks]);
   return this._seq;
 };
@@ -258,6 +288,7 @@ NativeSocket.prototype._addCallbacks = function (callbacks) {
 /** Calls the callbacks of every flush up to `seq` (with `err` once the socket is gone). */
 NativeSocket.prototype._settle = function (seq, err) {
   const written = this._written;
+  if (written === null) return;
   while (written.length > 0 && (err !== undefined || written[0][0] <= seq)) {
     const callbacks = written.shift()[1];
     for (const cb of callbacks) {
@@ -265,6 +296,7 @@ NativeSocket.prototype._settle = function (seq, err) {
       else cb(err);
     }
   }
+  if (written.length === 0 && this._written === written) this._written = null;
 };
 
 /**
@@ -277,7 +309,7 @@ NativeSocket.prototype._flush = function (callbacks) {
   const queued = native.ioFlush(this._connection._native, seq, false);
   if (queued === 0) {
     // Written straight away: nothing is pending, every callback is due.
-    if (this._written.length > 0) process.nextTick(settleUpTo, this, this._seq);
+    if (this._written !== null) process.nextTick(settleUpTo, this, this._seq);
     return true;
   }
   if (queued <= HIGH_WATER_MARK) return true;
@@ -312,6 +344,7 @@ NativeSocket.prototype.pause = function () {
   if (!this._paused) {
     this._paused = true;
     if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, true);
+    if (this._listener !== null) this._listener.handleSocketPause();
     this.emit('pause');
   }
   return this;
@@ -321,6 +354,7 @@ NativeSocket.prototype.resume = function () {
   if (this._paused) {
     this._paused = false;
     if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, false);
+    if (this._listener !== null) this._listener.handleSocketResume();
     this.emit('resume');
   }
   return this;

@@ -39,13 +39,33 @@ function frameClass() {
 }
 
 /**
- * A no-op debug logger with websocket's `_debug.printOutput()` shape.
- * @returns {Function}
+ * A no-op debug logger with websocket's `_debug.printOutput()` shape, shared
+ * by every connection (it keeps no state).
  */
-function makeDebug() {
-  const fn = function () {};
-  fn.printOutput = function () {};
-  return fn;
+const noopDebug = function () {};
+noopDebug.printOutput = function () {};
+
+/**
+ * Auto-pong is on while nobody listens for 'ping' (a listener answers itself).
+ * Shared by every connection: called with `this` = the connection.
+ * @param {string|symbol} event
+ */
+function onNewListener(event) {
+  if (event === 'ping') {
+    this._pingListenerCount++;
+    native.connSetAutoPong(this._native, false);
+  }
+}
+
+/** @param {string|symbol} event */
+function onRemoveListener(event) {
+  if (event === 'ping') {
+    this._pingListenerCount--;
+    if (this._pingListenerCount <= 0) {
+      this._pingListenerCount = 0;
+      native.connSetAutoPong(this._native, true);
+    }
+  }
 }
 
 /**
@@ -57,7 +77,7 @@ function makeDebug() {
  */
 function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, config) {
   EventEmitter.call(this);
-  this._debug = makeDebug();
+  this._debug = noopDebug;
   if (config.keepalive && !config.useNativeKeepalive) {
     if (typeof config.keepaliveInterval !== 'number') {
       throw new Error('keepaliveInterval must be specified and numeric if keepalive is true.');
@@ -102,28 +122,16 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   });
   this._sendCallbacks = [];
   this._flushScheduled = false;
-  this._flushBound = this._flush.bind(this);
+  /** `_flush` bound to this connection, made at the first send. */
+  this._flushBound = null;
   this._pendingBatch = null;
   this._nativeQueue = null;
   this._socketErrorDescription = null;
   this._listenersAdded = false;
   this._dropped = false;
 
-  this.on('newListener', (event) => {
-    if (event === 'ping') {
-      this._pingListenerCount++;
-      native.connSetAutoPong(this._native, false);
-    }
-  });
-  this.on('removeListener', (event) => {
-    if (event === 'ping') {
-      this._pingListenerCount--;
-      if (this._pingListenerCount <= 0) {
-        this._pingListenerCount = 0;
-        native.connSetAutoPong(this._native, true);
-      }
-    }
-  });
+  this.on('newListener', onNewListener);
+  this.on('removeListener', onRemoveListener);
 
   if (typeof socket.setNoDelay === 'function') socket.setNoDelay(config.disableNagleAlgorithm);
   if (typeof socket.setTimeout === 'function') socket.setTimeout(0);
@@ -199,10 +207,19 @@ Object.defineProperties(WebSocketConnection.prototype, {
   }
 });
 
-/** Attaches the socket listeners; called once the handshake response is written. */
+/**
+ * Attaches the socket listeners; called once the handshake response is written.
+ * A native socket calls the connection's handlers directly, before its own
+ * listeners, as if they were its first listeners: no bound functions and no
+ * listener table per idle connection.
+ */
 WebSocketConnection.prototype._addSocketEventListeners = function () {
   if (this._listenersAdded) return;
   this._listenersAdded = true;
+  if (this.socket.isNative === true) {
+    this.socket._listener = this;
+    return;
+  }
   this.socket.on('error', this.handleSocketError.bind(this));
   this.socket.on('end', this.handleSocketEnd.bind(this));
   this.socket.on('close', this.handleSocketClose.bind(this));
@@ -732,6 +749,7 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
 WebSocketConnection.prototype._scheduleFlush = function () {
   if (this._flushScheduled) return;
   this._flushScheduled = true;
+  if (this._flushBound === null) this._flushBound = this._flush.bind(this);
   queueMicrotask(this._flushBound);
 };
 

@@ -118,20 +118,14 @@ pub fn io_adopt(
         stream,
         conn: Arc::clone(&handle.conn),
         ctl,
-        hub: Arc::clone(&hub),
+        hub,
         id,
         initial_in: initial_in.to_vec(),
         initial_out: initial_out.to_vec(),
     };
-    let joined = rt.spawn(task::run(task));
-    // A panic kills only the task; report it so the connection closes (1011).
-    rt.spawn(async move {
-        if let Err(e) = joined.await {
-            if e.is_panic() {
-                task::report_panic(&hub, id);
-            }
-        }
-    });
+    // The task reports its own panic (the connection closes with 1011), so
+    // nothing has to wait on its handle.
+    drop(rt.spawn(task::run(task)));
     Ok(id)
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
-use tokio::sync::Notify;
+use std::task::{Context, Poll, Waker};
 
 /// Requests from the JS thread to one connection task. Every change is
 /// followed by [`IoControl::wake`].
@@ -16,7 +16,10 @@ pub struct IoControl {
     pub busy: AtomicBool,
     /// Bytes a direct write left unwritten; the task writes them first.
     leftover: Mutex<(Vec<u8>, usize)>,
-    notify: Notify,
+    /// Set by [`IoControl::wake`], cleared when the task sees it.
+    woken: AtomicBool,
+    /// The task's waker while it waits (a wake with no waiter is kept in `woken`).
+    waker: Mutex<Option<Waker>>,
     /// Stop reading (`connection.pause()`).
     pub paused: AtomicBool,
     /// Shut down the write side once everything queued is written (`socket.end()`).
@@ -48,7 +51,8 @@ impl IoControl {
             fd: AtomicI32::new(fd),
             busy: AtomicBool::new(busy),
             leftover: Mutex::default(),
-            notify: Notify::new(),
+            woken: AtomicBool::default(),
+            waker: Mutex::default(),
             paused: AtomicBool::default(),
             end: AtomicBool::default(),
             close_after_end: AtomicBool::default(),
@@ -84,13 +88,47 @@ impl IoControl {
 
     /// Wakes the task so it looks at the flags and the output buffer.
     pub fn wake(&self) {
-        self.notify.notify_one();
+        self.woken.store(true, Ordering::Release);
+        let waker = self
+            .waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 
-    /// Resolves once [`IoControl::wake`] was called (a call made before the
-    /// wait is not lost).
-    pub async fn woken(&self) {
-        self.notify.notified().await;
+    /// Ready once [`IoControl::wake`] was called since the last time it was
+    /// ready (a call made before the wait is not lost); else registers the
+    /// task's waker.
+    pub fn poll_woken(&self, cx: &mut Context<'_>) -> Poll<()> {
+        if self.woken.swap(false, Ordering::AcqRel) {
+            return Poll::Ready(());
+        }
+        {
+            let mut slot = self.waker.lock().unwrap_or_else(PoisonError::into_inner);
+            match slot.as_ref() {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *slot = Some(cx.waker().clone()),
+            }
+        }
+        // A wake between the first look and the registration is not lost.
+        if self.woken.swap(false, Ordering::AcqRel) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+
+    /// Drops the task's waker (the task is ending).
+    pub fn clear_waker(&self) {
+        drop(
+            self.waker
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
     }
 
     /// True when JS asked to close at once.

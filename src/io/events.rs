@@ -100,6 +100,7 @@ impl Batch {
     /// Appends one event.
     pub fn push(&mut self, id: u32, kind: u32, a: u32, b: u32, payload: Vec<u8>) {
         let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        self.reserve_meta();
         if payload.len() >= OWN_PAYLOAD {
             self.meta
                 .extend_from_slice(&[id, kind | KIND_OWN_PAYLOAD, len, a, b]);
@@ -113,8 +114,17 @@ impl Batch {
     /// Appends one event with a borrowed payload.
     pub fn push_slice(&mut self, id: u32, kind: u32, a: u32, b: u32, payload: &[u8]) {
         let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+        self.reserve_meta();
         self.meta.extend_from_slice(&[id, kind, len, a, b]);
         self.data.extend_from_slice(payload);
+    }
+
+    /// Room for a few events at the first push: a read usually yields
+    /// several, and batches are not kept between reads.
+    fn reserve_meta(&mut self) {
+        if self.meta.capacity() == 0 {
+            self.meta.reserve(BATCH_STRIDE * 8);
+        }
     }
 
     /// Moves every event of `other` to the end of this batch.

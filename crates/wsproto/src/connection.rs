@@ -69,6 +69,16 @@ pub struct Connection {
     pending_close: Option<(u16, u16, String)>,
 }
 
+/// The randomness of a role that never masks: a zero-sized stand-in, so a
+/// server connection keeps no random pool of its own.
+struct NoMask;
+
+impl MaskRng for NoMask {
+    fn fill(&mut self, buf: &mut [u8]) {
+        buf.fill(0);
+    }
+}
+
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
@@ -82,8 +92,15 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// A connection in state `Open`. A client masks outgoing frames with keys from `rng`.
+    /// A connection in state `Open`. A client masks outgoing frames with keys
+    /// from `rng`; a server never masks, so it lets `rng` go and keeps nothing.
+    /// The buffers start empty: an idle server connection holds only this struct.
     pub fn new(role: Role, limits: Limits, rng: Box<dyn MaskRng>) -> Connection {
+        let rng = if role.masks_outgoing() {
+            rng
+        } else {
+            Box::new(NoMask)
+        };
         Connection {
             role,
             limits,
@@ -100,7 +117,7 @@ impl Connection {
             header_len: 0,
             frame: None,
             message: MessageAssembler::new(),
-            control: Vec::with_capacity(125),
+            control: Vec::new(),
             raw: Vec::new(),
             defer_failure: false,
             input_stopped: false,
@@ -302,7 +319,7 @@ impl Connection {
                     self.events.push_back(event);
                 }
                 let result = self.handle_control(frame.opcode, &payload);
-                // Keep the buffer (capacity 125) for the next control frame.
+                // Keep the buffer (at most 125 bytes) for the next control frame.
                 self.control = payload;
                 result?;
             }
