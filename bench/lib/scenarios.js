@@ -147,7 +147,10 @@ function scenarios(c) {
       better: 'lower',
       per: 'connection',
       raw: false,
-      what: 'server RSS growth over ' + c.idleConnections + ' open connections, divided by their number'
+      what:
+        'server anonymous RSS growth (RssAnon: heap and stacks, not code mapped from files) over ' +
+        c.idleConnections +
+        ' open connections, divided by their number'
     },
     ...c.broadcastClients.map((n) => ({
       id: 'broadcast-' + (n >= 1000 ? n / 1000 + 'k' : n),

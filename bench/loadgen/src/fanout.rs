@@ -16,6 +16,7 @@ use crate::frame::{self, Rng};
 use crate::json::Obj;
 use crate::meter::{self, Counters, Mark};
 use crate::opts::Opts;
+use crate::procstat;
 
 /// Handshakes in progress at once while opening many connections.
 const OPEN_CONCURRENCY: usize = 64;
@@ -48,25 +49,33 @@ async fn open_many(o: &Opts, n: usize) -> io::Result<Vec<(TcpStream, FrameReader
 /// connections, lets the server settle for `hold`, reads RSS again.
 pub async fn idle(o: &Opts) -> io::Result<Obj> {
     let counters = Counters::new();
+    let anon_before = o.pid.and_then(procstat::rss_anon_kb);
     let a = Mark::now(o.pid, &counters);
     let conns = open_many(o, o.connections).await?;
     let opened_in = a.sample.at.elapsed();
     counters.add(conns.len() as u64, 0);
     tokio::time::sleep(o.hold).await;
     let b = Mark::now(o.pid, &counters);
+    let anon_after = o.pid.and_then(procstat::rss_anon_kb);
     let growth_kb = match (a.sample.server_rss_kb, b.sample.server_rss_kb) {
         (Some(x), Some(y)) => Some(y.saturating_sub(x)),
         _ => None,
     };
+    let anon_growth_kb = match (anon_before, anon_after) {
+        (Some(x), Some(y)) => Some(y.saturating_sub(x)),
+        _ => None,
+    };
     drop(conns);
+    let per = |kb: Option<u64>| kb.map_or(f64::NAN, |g| g as f64 * 1024.0 / o.connections as f64);
     Ok(meter::window(&a, &b, &counters)
         .int("connections", o.connections as u64)
         .num("open_s", opened_in.as_secs_f64())
         .opt("rss_growth_kb", growth_kb)
-        .num(
-            "bytes_per_connection",
-            growth_kb.map_or(f64::NAN, |g| g as f64 * 1024.0 / o.connections as f64),
-        ))
+        .opt("rss_anon_growth_kb", anon_growth_kb)
+        // The headline: anonymous memory only (see procstat::rss_anon_kb);
+        // VmRSS growth is kept beside it.
+        .num("bytes_per_connection", per(anon_growth_kb))
+        .num("rss_bytes_per_connection", per(growth_kb)))
 }
 
 /// What the receiving tasks of a broadcast share.

@@ -65,8 +65,19 @@ fn clock_ticks_per_second() -> u64 {
 
 /// VmRSS of `pid` in KiB.
 pub fn rss_kb(pid: u32) -> Option<u64> {
+    status_kb(pid, "VmRSS:")
+}
+
+/// RssAnon of `pid` in KiB: resident anonymous memory (heaps, stacks), not
+/// pages mapped from files such as the code of a JIT compiler loaded on
+/// first use, which is a one-time cost rather than a per-connection one.
+pub fn rss_anon_kb(pid: u32) -> Option<u64> {
+    status_kb(pid, "RssAnon:")
+}
+
+fn status_kb(pid: u32, field: &str) -> Option<u64> {
     let text = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = text.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
