@@ -402,3 +402,26 @@ test(
     s.close();
   }
 );
+
+test('an invalid limit throws from accept() with the option named, and the client is not left waiting', T, async () => {
+  const s = await listen({ maxReceivedFrameSize: 1.5 });
+  const thrown = new Promise((resolve) => {
+    s.wsServer.once('request', (request) => {
+      try {
+        request.accept(null, request.origin);
+        resolve(null);
+      } catch (e) {
+        resolve(e);
+      }
+    });
+  });
+  const client = new WebSocketClient();
+  const failed = new Promise((resolve) => client.once('connectFailed', resolve));
+  client.connect(s.url);
+  const err = await thrown;
+  assert.ok(err instanceof Error);
+  assert.match(err.message, /maxReceivedFrameSize must be a whole number of at least 0, got 1\.5/);
+  const clientErr = await failed;
+  assert.ok(clientErr instanceof Error, 'the client hears about it at once');
+  s.close();
+});
