@@ -425,3 +425,56 @@ test('an invalid limit throws from accept() with the option named, and the clien
   assert.ok(clientErr instanceof Error, 'the client hears about it at once');
   s.close();
 });
+
+test(
+  'a ping flood from a peer that does not read stops being read: memory stays bounded, nothing is lost',
+  T,
+  async () => {
+    const s = await listen();
+    const accepted = nextConnection(s.wsServer);
+    const raw = await rawClient(s.port);
+    const conn = await accepted;
+    raw.socket.pause();
+    const COUNT = 200000;
+    const one = frame({ opcode: 9, payload: Buffer.alloc(125, 1) });
+    raw.socket.write(Buffer.concat(Array.from({ length: COUNT }, () => one)));
+    // Wait until the server stops making progress (its replies cannot leave).
+    let last = -1;
+    let still = 0;
+    while (still < 5) {
+      await new Promise((r) => setTimeout(r, 50));
+      const now = conn.bytesWaitingToFlush;
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+    if (!forcedJs) {
+      // The task stops reading once 1 MiB of replies waits (plus one read's worth).
+      assert.ok(last < 4 * 1024 * 1024, 'queued replies stay bounded, got ' + last);
+    }
+    // Other connections are unaffected.
+    const accepted2 = nextConnection(s.wsServer);
+    const ws = new WebSocket(s.url);
+    const conn2 = await accepted2;
+    conn2.on('message', (m) => conn2.sendUTF(m.utf8Data));
+    await once(ws, 'open');
+    ws.send('fine');
+    const [data] = await once(ws, 'message');
+    assert.strictEqual(data.toString(), 'fine');
+    ws.close();
+    // Once the peer reads, every ping gets its pong.
+    const expected = COUNT * (2 + 125);
+    let received = 0;
+    raw.socket.removeAllListeners('data');
+    const done = new Promise((resolve) => {
+      raw.socket.on('data', (d) => {
+        received += d.length;
+        if (received >= expected) resolve();
+      });
+    });
+    raw.socket.resume();
+    await done;
+    assert.strictEqual(received, expected);
+    raw.socket.destroy();
+    s.close();
+  }
+);

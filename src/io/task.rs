@@ -133,6 +133,9 @@ fn read_into_core(
     })
 }
 
+/// Bytes waiting to be written above which the task stops reading.
+const OUTPUT_READ_LIMIT: usize = 1024 * 1024;
+
 /// Output capacity kept between writes; a larger buffer (after a large
 /// message) is released once written, so idle connections stay small.
 const KEEP_OUT_CAPACITY: usize = 16 * 1024;
@@ -333,7 +336,19 @@ fn drive(stream: TcpStream, sh: Shared, mut out: Vec<u8>) -> impl Future<Output 
                 break;
             }
             let backlogged = sh.hub.is_backlogged();
-            let can_read = !read_eof && !sh.ctl.paused.load(Ordering::Acquire) && !backlogged;
+            // A peer that sends without reading what we answer (a ping flood)
+            // stops being read while our replies to it wait: memory stays
+            // bounded, and TCP flow control slows the peer down.
+            let stuck = out.len() - pos > OUTPUT_READ_LIMIT
+                || (pos < out.len()
+                    && out.len() - pos
+                        + sh.conn
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .outgoing_len()
+                        > OUTPUT_READ_LIMIT);
+            let can_read =
+                !read_eof && !sh.ctl.paused.load(Ordering::Acquire) && !backlogged && !stuck;
             if !read_eof && backlogged {
                 sh.hub.wait_for_drain(&sh.ctl);
             }
