@@ -30,6 +30,9 @@ const sharedMeta = new Uint32Array(2 + META_EVENTS * 4);
 /** A binary message at least this large gets its own Buffer instead of a view into the batch. */
 const OWN_BUFFER_THRESHOLD = 64 * 1024;
 
+/** Bytes in the socket's write buffer above which the JS-fed transport stops reading the peer. */
+const OUTPUT_READ_LIMIT = 1024 * 1024;
+
 const EMPTY = Buffer.alloc(0);
 
 let WebSocketFrame = null;
@@ -150,6 +153,11 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
 }
 
 util.inherits(WebSocketConnection, EventEmitter);
+
+/** Reading was stopped because replies pile up (see `_flush`). */
+WebSocketConnection.prototype._readStopped = false;
+/** Set while we pause/resume the socket ourselves (no application event). */
+WebSocketConnection.prototype._quietSocket = false;
 
 WebSocketConnection.CLOSE_REASON_NORMAL = 1000;
 WebSocketConnection.CLOSE_REASON_GOING_AWAY = 1001;
@@ -504,15 +512,25 @@ WebSocketConnection.prototype.handleSocketClose = function (hadError) {
 
 WebSocketConnection.prototype.handleSocketDrain = function () {
   this.outputBufferFull = false;
+  if (this._readStopped) {
+    this._readStopped = false;
+    if (!this.inputPaused) {
+      this._quietSocket = true;
+      this.socket.resume();
+      this._quietSocket = false;
+    }
+  }
   this.emit('drain');
 };
 
 WebSocketConnection.prototype.handleSocketPause = function () {
+  if (this._quietSocket) return;
   this.inputPaused = true;
   this.emit('pause');
 };
 
 WebSocketConnection.prototype.handleSocketResume = function () {
+  if (this._quietSocket) return;
   this.inputPaused = false;
   this.emit('resume');
   const p = this._pendingBatch;
@@ -782,7 +800,18 @@ WebSocketConnection.prototype._flush = function () {
     };
   }
   const flushed = socket.write(out, done);
-  if (!flushed) this.outputBufferFull = true;
+  if (!flushed) {
+    this.outputBufferFull = true;
+    if (!this._readStopped && socket.writableLength > OUTPUT_READ_LIMIT) {
+      // A peer that sends without reading our replies (a ping flood) is not
+      // read until they drain: memory stays bounded (the native transport's
+      // task does the same). Quiet: no 'pause' event for the application.
+      this._readStopped = true;
+      this._quietSocket = true;
+      socket.pause();
+      this._quietSocket = false;
+    }
+  }
 };
 
 /** The native transport: wake the task that owns the socket to write what the core queued. */
