@@ -2,6 +2,7 @@
 //! `broadcastBytes`): a server's frames are unmasked (RFC 6455 §5.1), so every
 //! connection of the server sends the same bytes.
 
+use crate::connection::for_each_fragment;
 use crate::frame::{encode_frame, FrameHeader};
 use crate::limits::Limits;
 
@@ -11,10 +12,11 @@ use crate::limits::Limits;
 /// `limits`. Queue them with
 /// [`Connection::send_encoded`](crate::Connection::send_encoded).
 pub fn encode_server_message(limits: &Limits, binary: bool, payload: &[u8]) -> Vec<u8> {
-    let opcode = if binary { 0x2 } else { 0x1 };
-    let threshold = limits.fragmentation_threshold;
     let mut out = Vec::with_capacity(payload.len() + 14);
-    let frame = |out: &mut Vec<u8>, fin: bool, opcode: u8, piece: &[u8]| {
+    let threshold = limits
+        .fragment_outgoing
+        .then_some(limits.fragmentation_threshold);
+    for_each_fragment(threshold, binary, payload, |fin, opcode, piece| {
         let header = FrameHeader {
             fin,
             rsv1: false,
@@ -24,20 +26,7 @@ pub fn encode_server_message(limits: &Limits, binary: bool, payload: &[u8]) -> V
             mask: None,
             payload_len: 0,
         };
-        encode_frame(out, &header, &[piece]);
-    };
-    if !limits.fragment_outgoing || threshold == 0 || payload.len() <= threshold {
-        frame(&mut out, true, opcode, payload);
-        return out;
-    }
-    let count = payload.len().div_ceil(threshold);
-    for (i, piece) in payload.chunks(threshold).enumerate() {
-        frame(
-            &mut out,
-            i + 1 == count,
-            if i == 0 { opcode } else { 0x0 },
-            piece,
-        );
-    }
+        encode_frame(&mut out, &header, &[piece]);
+    });
     out
 }

@@ -449,17 +449,13 @@ impl Connection {
         if !self.state.accepts_data() {
             return false;
         }
-        let opcode = if binary { 0x2 } else { 0x1 };
-        let threshold = self.limits.fragmentation_threshold;
-        if !self.limits.fragment_outgoing || threshold == 0 || payload.len() <= threshold {
-            self.write_frame(true, opcode, &[payload]);
-            return true;
-        }
-        let count = payload.len().div_ceil(threshold);
-        for (i, piece) in payload.chunks(threshold).enumerate() {
-            let op = if i == 0 { opcode } else { 0x0 };
-            self.write_frame(i + 1 == count, op, &[piece]);
-        }
+        let threshold = self
+            .limits
+            .fragment_outgoing
+            .then_some(self.limits.fragmentation_threshold);
+        for_each_fragment(threshold, binary, payload, |fin, opcode, piece| {
+            self.write_frame(fin, opcode, &[piece]);
+        });
         true
     }
 
@@ -669,6 +665,30 @@ impl Connection {
     /// Bytes queued and not yet taken.
     pub fn outgoing_len(&self) -> usize {
         self.out.len()
+    }
+}
+
+/// The frames of one outgoing message, as (fin, opcode, payload piece): one
+/// frame, or `ceil(len / threshold)` frames (continuations after the first)
+/// when a threshold is given and the payload is longer. Shared by
+/// [`Connection::send_message`] and
+/// [`encode_server_message`](crate::broadcast::encode_server_message), so a
+/// broadcast is fragmented exactly as a send.
+pub(crate) fn for_each_fragment(
+    threshold: Option<usize>,
+    binary: bool,
+    payload: &[u8],
+    mut frame: impl FnMut(bool, u8, &[u8]),
+) {
+    let opcode = if binary { 0x2 } else { 0x1 };
+    match threshold {
+        Some(threshold) if threshold != 0 && payload.len() > threshold => {
+            let count = payload.len().div_ceil(threshold);
+            for (i, piece) in payload.chunks(threshold).enumerate() {
+                frame(i + 1 == count, if i == 0 { opcode } else { 0x0 }, piece);
+            }
+        }
+        _ => frame(true, opcode, payload),
     }
 }
 
