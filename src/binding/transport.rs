@@ -149,7 +149,7 @@ pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool)
     }
     let mut conn = handle.lock();
     let wake = task::try_write_direct(&mut conn, ctl);
-    let queued = conn.outgoing_len() + ctl.unwritten.load(Ordering::Acquire);
+    let queued = queued(&conn, ctl);
     drop(conn);
     // When everything is written, JS settles the callbacks itself.
     if wake || want_drain || (seq != 0 && queued > 0) {
@@ -162,8 +162,20 @@ pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool)
 #[napi(catch_unwind)]
 pub fn io_queued(handle: &External<NativeConnection>) -> Result<f64> {
     let ctl = io_of(handle)?;
-    let queued = handle.lock().outgoing_len() + ctl.unwritten.load(Ordering::Acquire);
-    Ok(queued as f64)
+    Ok(queued(&handle.lock(), ctl) as f64)
+}
+
+/// Bytes in the core's buffer plus those the task took and has not written.
+fn queued(conn: &wsproto::Connection, ctl: &IoControl) -> usize {
+    conn.outgoing_len() + ctl.unwritten.load(Ordering::Acquire)
+}
+
+/// Records a request for the connection's task (in `ctl`'s fields) and wakes it.
+fn request(handle: &External<NativeConnection>, f: impl FnOnce(&IoControl)) -> Result<()> {
+    let ctl = io_of(handle)?;
+    f(ctl);
+    ctl.wake();
+    Ok(())
 }
 
 /// `socket.end()`: shut down the write side once everything queued is written;
@@ -171,41 +183,33 @@ pub fn io_queued(handle: &External<NativeConnection>) -> Result<f64> {
 /// peer to end its side (`drop()`).
 #[napi(catch_unwind)]
 pub fn io_end(handle: &External<NativeConnection>, then_close: bool) -> Result<()> {
-    let ctl = io_of(handle)?;
-    if then_close {
-        ctl.close_after_end.store(true, Ordering::Release);
-    }
-    ctl.end.store(true, Ordering::Release);
-    ctl.wake();
-    Ok(())
+    request(handle, |ctl| {
+        if then_close {
+            ctl.close_after_end.store(true, Ordering::Release);
+        }
+        ctl.end.store(true, Ordering::Release);
+    })
 }
 
 /// `socket.destroy()`: close at once; unwritten bytes are discarded.
 #[napi(catch_unwind)]
 pub fn io_destroy(handle: &External<NativeConnection>) -> Result<()> {
-    let ctl = io_of(handle)?;
-    ctl.destroy.store(true, Ordering::Release);
-    ctl.wake();
-    Ok(())
+    request(handle, |ctl| ctl.destroy.store(true, Ordering::Release))
 }
 
 /// Stops (true) or restarts (false) reading from the socket.
 #[napi(catch_unwind)]
 pub fn io_set_paused(handle: &External<NativeConnection>, paused: bool) -> Result<()> {
-    let ctl = io_of(handle)?;
-    ctl.paused.store(paused, Ordering::Release);
-    ctl.wake();
-    Ok(())
+    request(handle, |ctl| ctl.paused.store(paused, Ordering::Release))
 }
 
 /// `socket.setNoDelay(on)`.
 #[napi(catch_unwind)]
 pub fn io_set_no_delay(handle: &External<NativeConnection>, on: bool) -> Result<()> {
-    let ctl = io_of(handle)?;
-    ctl.nodelay.store(if on { 2 } else { 1 }, Ordering::Release);
-    ctl.options_changed.store(true, Ordering::Release);
-    ctl.wake();
-    Ok(())
+    request(handle, |ctl| {
+        ctl.nodelay.store(if on { 2 } else { 1 }, Ordering::Release);
+        ctl.options_changed.store(true, Ordering::Release);
+    })
 }
 
 /// `socket.setKeepAlive(on, initialDelay)` (delay in ms; under 1 s keeps the OS default).
@@ -215,11 +219,10 @@ pub fn io_set_keep_alive(
     on: bool,
     delay_ms: u32,
 ) -> Result<()> {
-    let ctl = io_of(handle)?;
-    *ctl.keepalive.lock().unwrap_or_else(PoisonError::into_inner) = Some((on, delay_ms));
-    ctl.options_changed.store(true, Ordering::Release);
-    ctl.wake();
-    Ok(())
+    request(handle, |ctl| {
+        *ctl.keepalive.lock().unwrap_or_else(PoisonError::into_inner) = Some((on, delay_ms));
+        ctl.options_changed.store(true, Ordering::Release);
+    })
 }
 
 /// `broadcastUTF`/`broadcastBytes` for the native connections `ids` of a hub:

@@ -3,7 +3,7 @@
 //! (design.md: one ThreadsafeFunction call per batch).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use napi::bindgen_prelude::{Buffer, FnArgs};
@@ -50,7 +50,6 @@ pub struct Hub {
     /// broadcast can reach them.
     connections: Mutex<HashMap<u32, Member>>,
     next_id: AtomicU32,
-    closed: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -130,14 +129,8 @@ impl Hub {
         }
     }
 
-    /// True once the environment is gone.
-    pub fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
-    }
-
     /// Closes every connection at once (environment teardown).
     pub fn close_all(&self) {
-        self.closed.store(true, Ordering::Release);
         for (ctl, _) in lock(&self.connections).values() {
             ctl.destroy.store(true, Ordering::Release);
             ctl.wake();

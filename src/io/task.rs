@@ -309,20 +309,13 @@ fn drive(stream: TcpStream, sh: Shared, mut out: Vec<u8>) -> impl Future<Output 
                     }
                 } else {
                     // Most writes complete at once: try before waiting.
-                    match stream.try_write(&out[pos..]) {
-                        Ok(n) => {
-                            pos += n;
-                            sh.ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
-                            if pos == out.len() {
-                                continue;
-                            }
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                        Err(e) => {
-                            report_error_now(&sh.hub, sh.id, &e, true);
-                            had_error = true;
-                            break;
-                        }
+                    if let Err(e) = write_some(&stream, &out, &mut pos, &sh.ctl) {
+                        report_error_now(&sh.hub, sh.id, &e, true);
+                        had_error = true;
+                        break;
+                    }
+                    if pos == out.len() {
+                        continue;
                     }
                 }
             }
@@ -339,14 +332,16 @@ fn drive(stream: TcpStream, sh: Shared, mut out: Vec<u8>) -> impl Future<Output 
             // A peer that sends without reading what we answer (a ping flood)
             // stops being read while our replies to it wait: memory stays
             // bounded, and TCP flow control slows the peer down.
-            let stuck = out.len() - pos > OUTPUT_READ_LIMIT
-                || (pos < out.len()
-                    && out.len() - pos
-                        + sh.conn
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .outgoing_len()
-                        > OUTPUT_READ_LIMIT);
+            // (The core's buffer grows only while ours waits: it is taken
+            // whenever ours is written out.)
+            let pending = out.len() - pos;
+            let stuck = pending > 0
+                && pending
+                    + sh.conn
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .outgoing_len()
+                    > OUTPUT_READ_LIMIT;
             let can_read =
                 !read_eof && !sh.ctl.paused.load(Ordering::Acquire) && !backlogged && !stuck;
             if !read_eof && backlogged {
@@ -355,28 +350,10 @@ fn drive(stream: TcpStream, sh: Shared, mut out: Vec<u8>) -> impl Future<Output 
             match wait(&stream, &sh.ctl, pos < out.len(), can_read).await {
                 Wake::Control => {}
                 Wake::Writable(r) => {
-                    if let Err(e) = r {
+                    if let Err(e) = r.and_then(|()| write_some(&stream, &out, &mut pos, &sh.ctl)) {
                         report_error_now(&sh.hub, sh.id, &e, true);
                         had_error = true;
                         break;
-                    }
-                    match stream.try_write(&out[pos..]) {
-                        Ok(0) => {
-                            let e = io::Error::from(io::ErrorKind::WriteZero);
-                            report_error_now(&sh.hub, sh.id, &e, true);
-                            had_error = true;
-                            break;
-                        }
-                        Ok(n) => {
-                            pos += n;
-                            sh.ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
-                        }
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                        Err(e) => {
-                            report_error_now(&sh.hub, sh.id, &e, true);
-                            had_error = true;
-                            break;
-                        }
                     }
                 }
                 Wake::Readable(r) => {
@@ -410,6 +387,21 @@ fn drive(stream: TcpStream, sh: Shared, mut out: Vec<u8>) -> impl Future<Output 
         let mut batch = Batch::default();
         batch.push_slice(sh.id, KIND_CLOSED, u32::from(had_error), 0, &[]);
         sh.hub.push(&mut batch);
+    }
+}
+
+/// Writes what the socket takes of `out[*pos..]` and advances `pos`; a full
+/// socket is not an error. A write of 0 bytes is (`WriteZero`).
+fn write_some(stream: &TcpStream, out: &[u8], pos: &mut usize, ctl: &IoControl) -> io::Result<()> {
+    match stream.try_write(out.get(*pos..).unwrap_or(&[])) {
+        Ok(0) => Err(io::Error::from(io::ErrorKind::WriteZero)),
+        Ok(n) => {
+            *pos += n;
+            ctl.unwritten.fetch_sub(n, Ordering::AcqRel);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
