@@ -341,22 +341,23 @@ NativeSocket.prototype.setTimeout = function (ms, callback) {
 };
 
 NativeSocket.prototype.pause = function () {
-  if (!this._paused) {
-    this._paused = true;
-    if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, true);
-    if (this._listener !== null) this._listener.handleSocketPause();
-    this.emit('pause');
-  }
-  return this;
+  return this._setPaused(true);
 };
 
 NativeSocket.prototype.resume = function () {
-  if (this._paused) {
-    this._paused = false;
-    if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, false);
-    if (this._listener !== null) this._listener.handleSocketResume();
-    this.emit('resume');
+  return this._setPaused(false);
+};
+
+/** Stops or restarts reading, then tells the connection and emits `pause`/`resume`, as a socket does. */
+NativeSocket.prototype._setPaused = function (paused) {
+  if (this._paused === paused) return this;
+  this._paused = paused;
+  if (this._id !== 0 && !this.destroyed) native.ioSetPaused(this._connection._native, paused);
+  if (this._listener !== null) {
+    if (paused) this._listener.handleSocketPause();
+    else this._listener.handleSocketResume();
   }
+  this.emit(paused ? 'pause' : 'resume');
   return this;
 };
 
@@ -433,7 +434,5 @@ module.exports = {
   NativeSocket,
   canAdopt,
   nativeId,
-  broadcastNative,
-  HIGH_WATER_MARK,
-  openSockets: () => sockets.size
+  broadcastNative
 };

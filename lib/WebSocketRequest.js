@@ -220,9 +220,6 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
   }
 
   const connection = this._newConnection(this.socket, acceptedProtocol);
-  connection.webSocketVersion = this.webSocketVersion;
-  connection.remoteAddress = this.remoteAddress;
-  connection.remoteAddresses = this.remoteAddresses;
   // The connection's constructor removed every 'error' listener; keep the
   // socket guarded until the connection attaches its own.
   this.socket.on('error', this._socketErrorHandler);
@@ -253,9 +250,6 @@ WebSocketRequest.prototype._acceptNative = function (acceptedProtocol, response)
   const socket = this.socket;
   const nativeSocket = new NativeSocket(socket);
   const connection = this._newConnection(nativeSocket, acceptedProtocol);
-  connection.webSocketVersion = this.webSocketVersion;
-  connection.remoteAddress = this.remoteAddress;
-  connection.remoteAddresses = this.remoteAddresses;
   this._removeSocketCloseListeners();
   let failed = null;
   try {
@@ -280,18 +274,24 @@ WebSocketRequest.prototype._acceptNative = function (acceptedProtocol, response)
 function noop() {}
 
 /**
- * Builds the connection; when the server config is invalid (the constructor
- * throws, e.g. `keepaliveInterval` missing), the socket is closed before the
- * error reaches the caller, so the client is not left waiting for a response.
+ * Builds the connection with the request's version and addresses; when the
+ * server config is invalid (the constructor throws, e.g. `keepaliveInterval`
+ * missing), the socket is closed before the error reaches the caller, so the
+ * client is not left waiting for a response.
  * @private
  */
 WebSocketRequest.prototype._newConnection = function (socket, acceptedProtocol) {
+  let connection;
   try {
-    return new WebSocketConnection(socket, [], acceptedProtocol, false, this.serverConfig);
+    connection = new WebSocketConnection(socket, [], acceptedProtocol, false, this.serverConfig);
   } catch (e) {
     this.socket.destroy();
     throw e;
   }
+  connection.webSocketVersion = this.webSocketVersion;
+  connection.remoteAddress = this.remoteAddress;
+  connection.remoteAddresses = this.remoteAddresses;
+  return connection;
 };
 
 /**
