@@ -1,11 +1,12 @@
 'use strict';
 /**
- * The native transport: Rust owns a plain TCP socket (design.md, "Two drivers
- * over one core"). Node parses the HTTP upgrade; then the socket's file
- * descriptor is duplicated into a tokio task, the bytes Node already read are
- * passed along, and Node's socket is destroyed in the same tick (the duplicate
- * keeps the connection open). The task reads, parses, writes and reports its
- * events through one hub per environment, one crossing into JS per batch.
+ * The event-loop transport: Rust owns a plain TCP socket and drives it on
+ * Node's own libuv loop (design.md, "Transports"). Node parses the HTTP
+ * upgrade; then the socket's file descriptor is duplicated, the bytes Node
+ * already read are passed along, and Node's socket is destroyed in the same
+ * tick (the duplicate keeps the connection open). Rust reads, parses and
+ * writes on this thread, and hands the events of every socket read in one
+ * loop iteration to `deliver` in one call (one hub per environment).
  *
  * `NativeSocket` stands in for the `net.Socket` as `connection.socket`: it has
  * the addresses, `setNoDelay`, `setKeepAlive`, `setTimeout`, `pause`,
@@ -31,10 +32,10 @@ const HIGH_WATER_MARK = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 let hub = null;
-/** id -> NativeSocket, for every socket a task owns. */
+/** id -> NativeSocket, for every socket Rust owns. */
 const sockets = new Map();
-/** A ref'd timer held exactly while a task owns a socket, so Node stays alive for it. */
-let keepAlive = null;
+/** Whether this process has libuv for the addon (null: not asked yet). */
+let available = null;
 
 /**
  * Dispatches one hub batch in order. An exception from a user's handler is
@@ -92,20 +93,15 @@ function getHub() {
   return hub;
 }
 
+// The loop stays alive for the sockets through the addon's own libuv
+// handles, exactly while one is open or has events to deliver.
 function track(socket) {
   sockets.set(socket._id, socket);
-  if (keepAlive === null) keepAlive = setInterval(noop, 0x7fffffff);
 }
 
 function untrack(socket) {
   sockets.delete(socket._id);
-  if (sockets.size === 0 && keepAlive !== null) {
-    clearInterval(keepAlive);
-    keepAlive = null;
-  }
 }
-
-function noop() {}
 
 function settleUpTo(socket, seq) {
   socket._settle(seq, undefined);
@@ -122,6 +118,8 @@ function settleUpTo(socket, seq) {
 function canAdopt(socket, config) {
   if (config && config.nativeTransport === false) return false;
   if (process.env.WEBSOCKET_RS_TRANSPORT === 'js') return false;
+  if (available === null) available = native.ioAvailable();
+  if (!available) return false;
   if (!(socket instanceof net.Socket) || socket.encrypted || socket.destroyed || socket.connecting) return false;
   const handle = socket._handle;
   return (
@@ -147,7 +145,7 @@ function shareLocalAddress(address) {
 }
 
 /**
- * A socket owned by a Rust task, in the shape of a `net.Socket`.
+ * A socket owned by Rust, in the shape of a `net.Socket`.
  *
  * Idle connections are what a server holds most of, so this object stays
  * small: its listener table is created only when someone listens (the
@@ -276,7 +274,7 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
 /**
  * Registers callbacks to call once everything queued so far is written.
  * @param {Function[]} callbacks
- * @returns {number} the flush sequence number to pass to the task
+ * @returns {number} the flush sequence number to pass to Rust
  */
 NativeSocket.prototype._addCallbacks = function (callbacks) {
   this._seq = this._seq === 0xfffffffe ? 1 : this._seq + 1;
@@ -300,7 +298,7 @@ NativeSocket.prototype._settle = function (seq, err) {
 };
 
 /**
- * Asks the task to write what the core queued; `callbacks` run once written.
+ * Writes what the core queued; `callbacks` run once written.
  * @param {Function[]} callbacks
  * @returns {boolean} false when more than the high-water mark is queued
  */
@@ -403,7 +401,7 @@ NativeSocket.prototype.unref = function () {
 };
 
 /**
- * The hub id of a socket a task owns, or 0 (not native, or closed).
+ * The hub id of a socket Rust owns, or 0 (not native, or closed).
  * @param {*} socket
  * @returns {number}
  */

@@ -11,6 +11,7 @@
 //! `kind, payload length, a, b` (see the `KIND_*` constants and `describe`).
 //! Payloads follow each other in the returned buffer in event order.
 
+use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use napi::bindgen_prelude::{Buffer, External, Uint32Array};
@@ -19,8 +20,8 @@ use napi_derive::napi;
 use wsproto::{Connection, Limits, Role};
 
 use super::rng::OsRng;
-use crate::io::control::IoControl;
 use crate::io::events::describe;
+use crate::io::socket::Socket;
 
 /// Words before the first event in the meta array.
 const META_HEAD: usize = 2;
@@ -28,12 +29,12 @@ const META_HEAD: usize = 2;
 const META_STRIDE: usize = 4;
 
 /// One connection's protocol state, owned by a JS `External`. With the
-/// native transport the state is shared with the task that owns the socket:
-/// JS queues sends into it, the task feeds it and writes its output.
+/// event-loop transport the state is shared with the socket Rust owns:
+/// JS queues sends into it, the socket feeds it and writes its output.
 pub struct NativeConnection {
     pub(crate) conn: Arc<Mutex<Connection>>,
-    /// Set once a Rust task owns the socket (native transport).
-    pub(crate) io: Option<Arc<IoControl>>,
+    /// Set once Rust owns the socket (the event-loop transport).
+    pub(crate) io: Option<Rc<Socket>>,
 }
 
 impl NativeConnection {

@@ -1,56 +1,41 @@
-//! The native transport's JS surface: a hub per environment, adopting a
-//! socket's file descriptor, and the requests JS makes of a connection task.
+//! The event-loop transport's JS surface: a hub per environment, adopting a
+//! socket's file descriptor, and the requests JS makes of a socket.
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, PoisonError};
+use std::os::fd::RawFd;
+use std::rc::Rc;
 
-use napi::bindgen_prelude::{Buffer, External, FnArgs, Function, Uint32Array};
-use napi::threadsafe_function::ThreadsafeCallContext;
-use napi::{Env, Error, Result, Status};
+use napi::bindgen_prelude::{External, Function, Uint32Array, Unknown};
+use napi::{Env, Error, JsValue, Result, Status};
 use napi_derive::napi;
 
-use super::batch::{BatchArgs, HeadBuffer};
 use super::connection::NativeConnection;
-use crate::io::control::IoControl;
 use crate::io::hub::Hub;
-use crate::io::task::{self, Task};
-
-/// What JS receives: the head Buffer, the large small-payloads, own payloads.
-type DeliverJs = FnArgs<(Buffer, Option<Buffer>, Option<Vec<Buffer>>)>;
+use crate::io::socket::Socket;
 
 /// A hub, owned by a JS `External` (one per environment).
-pub struct HubHandle(Arc<Hub>);
+pub struct HubHandle(Rc<Hub>);
 
-/// Creates the hub that delivers native connections' events to
-/// `deliver(head, large)` (see [`BatchArgs`]): 5 meta words per event:
-/// connection id, kind, payload length, a, b.
-/// Connections still open when the environment shuts down are closed.
+/// Whether this process can run the event-loop transport (libuv found).
 #[napi(catch_unwind)]
-pub fn hub_create(env: Env, deliver: Function<DeliverJs, ()>) -> Result<External<HubHandle>> {
-    let hub = Arc::new(Hub::default());
-    let weak = Arc::downgrade(&hub);
-    let tsfn = deliver
-        .build_threadsafe_function::<()>()
-        .weak::<true>()
-        .callee_handled::<false>()
-        .build_callback(move |_ctx: ThreadsafeCallContext<()>| {
-            let batch = weak.upgrade().map(|h| h.take()).unwrap_or_default();
-            let args = BatchArgs::new(batch);
-            Ok(FnArgs::from((
-                HeadBuffer(args.head),
-                args.large.map(Buffer::from),
-                args.own
-                    .map(|own| own.into_iter().map(Buffer::from).collect::<Vec<_>>()),
-            )))
-        })?;
-    hub.set_deliver(tsfn);
-    let for_cleanup = Arc::clone(&hub);
+pub fn io_available() -> bool {
+    crate::io::uv::api().is_some()
+}
+
+/// Creates the hub that delivers the events of the sockets Rust owns to
+/// `deliver(head, large, own)` (see `BatchArgs`): 5 meta words per event:
+/// socket id, kind, payload length, a, b. Sockets still open when the
+/// environment shuts down are closed.
+#[napi(catch_unwind)]
+pub fn hub_create(env: Env, deliver: Function<Unknown, Unknown>) -> Result<External<HubHandle>> {
+    // SAFETY: called from JS on this environment's thread; `deliver` is a
+    // live function value of this call.
+    let hub = unsafe { Hub::create(env.raw(), deliver.raw())? };
+    let for_cleanup = Rc::clone(&hub);
     env.add_env_cleanup_hook(for_cleanup, |h| h.close_all())?;
     Ok(External::new(HubHandle(hub)))
 }
 
-fn io_of(handle: &External<NativeConnection>) -> Result<&Arc<IoControl>> {
+fn socket_of(handle: &External<NativeConnection>) -> Result<&Rc<Socket>> {
     handle.io.as_ref().ok_or_else(|| {
         Error::new(
             Status::InvalidArg,
@@ -59,11 +44,11 @@ fn io_of(handle: &External<NativeConnection>) -> Result<&Arc<IoControl>> {
     })
 }
 
-/// Takes over a plain TCP socket: duplicates `fd` (close-on-exec), so Node can
-/// destroy its own socket in the same tick without closing the connection, and
-/// starts the task that reads, parses and writes. `initial_in` holds bytes Node
-/// already read past the HTTP head; `initial_out` is written first (the 101).
-/// Returns the connection's id in the hub.
+/// Takes over a plain TCP socket: duplicates `fd` (close-on-exec), so Node
+/// can destroy its own socket in the same tick without closing the
+/// connection, and watches the duplicate on this thread's loop.
+/// `initial_in` holds bytes Node already read past the HTTP head;
+/// `initial_out` is written first (the 101). Returns the socket's id.
 #[napi(catch_unwind)]
 pub fn io_adopt(
     handle: &mut External<NativeConnection>,
@@ -85,97 +70,65 @@ pub fn io_adopt(
             format!("invalid file descriptor {fd}"),
         ));
     }
-    let rt = io_runtime()?;
+    if hub.0.is_dead() {
+        return Err(Error::new(
+            Status::GenericFailure,
+            "the environment is shutting down".to_string(),
+        ));
+    }
+    let fail = |what: &str| {
+        let e = std::io::Error::last_os_error();
+        Error::new(Status::GenericFailure, format!("{what}: {e}"))
+    };
     // SAFETY: F_DUPFD_CLOEXEC only reads `fd`; a failure returns -1.
     let dup: RawFd = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
     if dup < 0 {
-        let e = std::io::Error::last_os_error();
-        return Err(Error::new(
-            Status::GenericFailure,
-            format!("could not duplicate the socket: {e}"),
-        ));
+        return Err(fail("could not duplicate the socket"));
     }
-    // SAFETY: `dup` is a fresh descriptor that nothing else owns.
-    let owned = unsafe { OwnedFd::from_raw_fd(dup) };
-    let std_stream = std::net::TcpStream::from(owned);
-    let fail = |e: std::io::Error| {
-        Error::new(
-            Status::GenericFailure,
-            format!("could not take over the socket: {e}"),
-        )
+    // SAFETY: `dup` is our descriptor; F_GETFL/F_SETFL only change its flags.
+    let nonblocking = unsafe {
+        let flags = libc::fcntl(dup, libc::F_GETFL);
+        flags >= 0 && libc::fcntl(dup, libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
     };
-    std_stream.set_nonblocking(true).map_err(fail)?;
-    let _ = std_stream.set_nodelay(no_delay);
-    let stream = {
-        let _guard = rt.enter();
-        tokio::net::TcpStream::from_std(std_stream).map_err(fail)?
-    };
-    let ctl = Arc::new(IoControl::new(stream.as_raw_fd(), !initial_out.is_empty()));
-    let hub = Arc::clone(&hub.0);
-    let id = hub.register(Arc::clone(&ctl), Arc::clone(&handle.conn));
-    handle.io = Some(Arc::clone(&ctl));
-    let task = Task {
-        stream,
-        conn: Arc::clone(&handle.conn),
-        ctl,
-        hub,
-        id,
-        initial_in: initial_in.to_vec(),
-        initial_out: initial_out.to_vec(),
-    };
-    // The task reports its own panic (the connection closes with 1011), so
-    // nothing has to wait on its handle.
-    drop(rt.spawn(task::run(task)));
+    if !nonblocking {
+        let err = fail("could not take over the socket");
+        // SAFETY: ours, unused.
+        unsafe { libc::close(dup) };
+        return Err(err);
+    }
+    set_int_option(
+        dup,
+        libc::IPPROTO_TCP,
+        libc::TCP_NODELAY,
+        i32::from(no_delay),
+    );
+    let socket = Socket::adopt(
+        &hub.0,
+        std::sync::Arc::clone(&handle.conn),
+        dup,
+        initial_in,
+        initial_out,
+    )
+    .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
+    let id = socket.id;
+    handle.io = Some(socket);
     Ok(id)
 }
 
-fn io_runtime() -> Result<&'static tokio::runtime::Runtime> {
-    crate::io::runtime().map_err(|e| Error::new(Status::GenericFailure, e))
-}
-
-/// Writes what the core has queued: straight from this thread when the task
-/// has nothing pending, else by waking the task. `seq` (when non-zero) is
-/// reported back in a `WRITTEN` event once those bytes are written;
-/// `want_drain` asks for that report even without a new `seq`. Returns the
-/// bytes still queued and not yet written (0: all written already).
+/// Writes what the core has queued, at once where the socket takes it.
+/// `seq` (when non-zero) is reported back in a `WRITTEN` event once those
+/// bytes are written, if they are not written now; `want_drain` asks for that
+/// report even without a new `seq`. Returns the bytes still queued (0: all
+/// written already).
 #[napi(catch_unwind)]
 pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool) -> Result<f64> {
-    let ctl = io_of(handle)?;
-    if seq != 0 {
-        ctl.flush_seq.store(seq, Ordering::Release);
-    }
-    if want_drain {
-        ctl.want_drain.store(true, Ordering::Release);
-    }
-    let mut conn = handle.lock();
-    let wake = task::try_write_direct(&mut conn, ctl);
-    let queued = queued(&conn, ctl);
-    drop(conn);
-    // When everything is written, JS settles the callbacks itself.
-    if wake || want_drain || (seq != 0 && queued > 0) {
-        ctl.wake();
-    }
-    Ok(queued as f64)
+    Ok(socket_of(handle)?.flush(seq, want_drain) as f64)
 }
 
 /// Bytes queued for this connection and not yet written to the socket.
 #[napi(catch_unwind)]
 pub fn io_queued(handle: &External<NativeConnection>) -> Result<f64> {
-    let ctl = io_of(handle)?;
-    Ok(queued(&handle.lock(), ctl) as f64)
-}
-
-/// Bytes in the core's buffer plus those the task took and has not written.
-fn queued(conn: &wsproto::Connection, ctl: &IoControl) -> usize {
-    conn.outgoing_len() + ctl.unwritten.load(Ordering::Acquire)
-}
-
-/// Records a request for the connection's task (in `ctl`'s fields) and wakes it.
-fn request(handle: &External<NativeConnection>, f: impl FnOnce(&IoControl)) -> Result<()> {
-    let ctl = io_of(handle)?;
-    f(ctl);
-    ctl.wake();
-    Ok(())
+    Ok(socket_of(handle)?.queued() as f64)
 }
 
 /// `socket.end()`: shut down the write side once everything queued is written;
@@ -183,33 +136,46 @@ fn request(handle: &External<NativeConnection>, f: impl FnOnce(&IoControl)) -> R
 /// peer to end its side (`drop()`).
 #[napi(catch_unwind)]
 pub fn io_end(handle: &External<NativeConnection>, then_close: bool) -> Result<()> {
-    request(handle, |ctl| {
-        if then_close {
-            ctl.close_after_end.store(true, Ordering::Release);
-        }
-        ctl.end.store(true, Ordering::Release);
-    })
+    socket_of(handle)?.end(then_close);
+    Ok(())
 }
 
 /// `socket.destroy()`: close at once; unwritten bytes are discarded.
 #[napi(catch_unwind)]
 pub fn io_destroy(handle: &External<NativeConnection>) -> Result<()> {
-    request(handle, |ctl| ctl.destroy.store(true, Ordering::Release))
+    socket_of(handle)?.close(false);
+    Ok(())
 }
 
 /// Stops (true) or restarts (false) reading from the socket.
 #[napi(catch_unwind)]
 pub fn io_set_paused(handle: &External<NativeConnection>, paused: bool) -> Result<()> {
-    request(handle, |ctl| ctl.paused.store(paused, Ordering::Release))
+    socket_of(handle)?.set_paused(paused);
+    Ok(())
+}
+
+fn set_int_option(fd: RawFd, level: libc::c_int, name: libc::c_int, value: libc::c_int) {
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: `fd` is a socket we own; the value is a c_int that lives across the call.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&value as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
 }
 
 /// `socket.setNoDelay(on)`.
 #[napi(catch_unwind)]
 pub fn io_set_no_delay(handle: &External<NativeConnection>, on: bool) -> Result<()> {
-    request(handle, |ctl| {
-        ctl.nodelay.store(if on { 2 } else { 1 }, Ordering::Release);
-        ctl.options_changed.store(true, Ordering::Release);
-    })
+    let fd = socket_of(handle)?.fd();
+    set_int_option(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, i32::from(on));
+    Ok(())
 }
 
 /// `socket.setKeepAlive(on, initialDelay)` (delay in ms; under 1 s keeps the OS default).
@@ -219,10 +185,13 @@ pub fn io_set_keep_alive(
     on: bool,
     delay_ms: u32,
 ) -> Result<()> {
-    request(handle, |ctl| {
-        *ctl.keepalive.lock().unwrap_or_else(PoisonError::into_inner) = Some((on, delay_ms));
-        ctl.options_changed.store(true, Ordering::Release);
-    })
+    let fd = socket_of(handle)?.fd();
+    set_int_option(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, i32::from(on));
+    if on && delay_ms >= 1000 {
+        let secs = libc::c_int::try_from(delay_ms / 1000).unwrap_or(libc::c_int::MAX);
+        set_int_option(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, secs);
+    }
+    Ok(())
 }
 
 /// `broadcastUTF`/`broadcastBytes` for the native connections `ids` of a hub:
@@ -245,16 +214,9 @@ pub fn io_broadcast(
     }
     let frames = wsproto::broadcast::encode_server_message(&limits, binary, payload);
     let mut sent = 0u32;
-    for (ctl, conn) in hub.0.members(&ids) {
-        let mut c = conn.lock().unwrap_or_else(PoisonError::into_inner);
-        if !c.send_encoded(&frames) {
-            continue;
-        }
-        sent += 1;
-        let wake = task::try_write_direct(&mut c, &ctl);
-        drop(c);
-        if wake {
-            ctl.wake();
+    for socket in hub.0.members(&ids) {
+        if socket.send_encoded(&frames) {
+            sent += 1;
         }
     }
     Ok(sent)

@@ -1,139 +1,376 @@
-//! One hub per JS environment: collects the events of all its connection
-//! tasks and crosses into JS once per wake-up, not once per event
-//! (design.md: one ThreadsafeFunction call per batch).
+//! One hub per JS environment (main thread, each worker): the sockets Rust
+//! owns on that environment's libuv loop, and the delivery of their events.
+//!
+//! Sockets are read in libuv's poll phase (see [`super::socket`]); what they
+//! produce is collected in one [`Batch`]. A `uv_check_t`, which runs right
+//! after the poll phase, hands the whole batch to JS with one
+//! `napi_make_callback`: one crossing per loop iteration, however many
+//! sockets and messages were read. Because the call is a "make callback",
+//! nextTicks and promise jobs run right after it, so replies that handlers
+//! queue are written before the loop sleeps again.
+//!
+//! Lifetime: the check handle is active (and ref'd) exactly while the hub has
+//! an open socket or undelivered events, so Node's loop stays alive for them
+//! and not longer. An idle handle, unref'd, is started whenever events are
+//! queued from outside the poll phase (a `destroy()` from a timer), so the
+//! loop does not block before delivering them.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
 
-use napi::bindgen_prelude::{Buffer, FnArgs};
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::Status;
+use napi::bindgen_prelude::{Buffer, ToNapiValue};
+use napi::{sys, Error, Result, Status};
 
-use wsproto::Connection;
-
-use super::control::IoControl;
 use super::events::Batch;
-use crate::binding::batch::HeadBuffer;
+use super::socket::Socket;
+use super::uv::{self, Handle, Loop, Uv};
+use crate::binding::batch::{BatchArgs, HeadBuffer};
 
-/// Bytes of payload waiting for JS above which connection tasks stop reading
-/// until JS has taken the batch (inbound flow control is Rust's job).
+/// Payload bytes queued for JS above which sockets skip reading until the
+/// next delivery (inbound flow control: one loop iteration reads at most
+/// about this much more).
 pub const BACKLOG_LIMIT: usize = 8 * 1024 * 1024;
 
-/// The JS callback `(head: Buffer, large: Buffer | null) => void`, weak so that
-/// it does not keep the event loop alive by itself (the shim holds a ref'd
-/// handle exactly while connections are open).
-/// The arguments of the JS callback: head, large small-payloads, own payloads.
-pub type DeliverArgs = FnArgs<(HeadBuffer, Option<Buffer>, Option<Vec<Buffer>>)>;
+/// Deliveries in one check callback before the rest waits a loop iteration
+/// (events queued by JS during a delivery, e.g. the close of a destroyed socket).
+const MAX_ROUNDS: usize = 8;
 
-/// See [`DeliverArgs`].
-pub type DeliverFn = ThreadsafeFunction<(), (), DeliverArgs, Status, false, true>;
-
-/// A connection task's controls and protocol state.
-pub type Member = (Arc<IoControl>, Arc<Mutex<Connection>>);
-
-#[derive(Default)]
-struct Pending {
-    batch: Batch,
-    scheduled: bool,
-}
-
-/// The shared state of a hub.
-#[derive(Default)]
+/// The hub of one environment.
 pub struct Hub {
-    pending: Mutex<Pending>,
-    backlog: AtomicUsize,
-    deliver: OnceLock<DeliverFn>,
-    /// Tasks that stopped reading because of the backlog.
-    waiters: Mutex<Vec<Arc<IoControl>>>,
-    /// Live connections, so that a closing environment can close them and a
-    /// broadcast can reach them.
-    connections: Mutex<HashMap<u32, Member>>,
-    next_id: AtomicU32,
+    pub(crate) uv: &'static Uv,
+    env: sys::napi_env,
+    pub(crate) lp: *mut Loop,
+    deliver: sys::napi_ref,
+    async_ctx: sys::napi_async_context,
+    check: Cell<*mut Handle>,
+    idle: Cell<*mut Handle>,
+    st: RefCell<HubState>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+#[derive(Default)]
+struct HubState {
+    batch: Batch,
+    sockets: HashMap<u32, Rc<Socket>>,
+    next_id: u32,
+    check_on: bool,
+    idle_on: bool,
+    /// The environment is shutting down: no more handles, no more calls into JS.
+    dead: bool,
+}
+
+fn check(status: sys::napi_status, what: &str) -> Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Status::GenericFailure,
+            format!("websocket-rs: {what} failed (napi status {status})"),
+        ))
+    }
 }
 
 impl Hub {
-    /// Sets the JS delivery function (once, right after creation).
-    pub fn set_deliver(&self, f: DeliverFn) {
-        let _ = self.deliver.set(f);
+    /// Creates the hub of the environment `env`; `deliver` is the JS function
+    /// `(head, large, own)` that takes a batch (see [`BatchArgs`]).
+    ///
+    /// # Safety
+    /// Called on the JS thread of `env` with `deliver` a live function value.
+    pub unsafe fn create(env: sys::napi_env, deliver: sys::napi_value) -> Result<Rc<Hub>> {
+        let uv = uv::api().ok_or_else(|| {
+            Error::new(
+                Status::GenericFailure,
+                "websocket-rs: libuv is not available in this process".to_string(),
+            )
+        })?;
+        let mut lp: *mut sys::uv_loop_s = std::ptr::null_mut();
+        let mut deliver_ref = std::ptr::null_mut();
+        let mut async_ctx = std::ptr::null_mut();
+        // SAFETY: per the contract, on the JS thread of `env`.
+        unsafe {
+            check(
+                sys::napi_get_uv_event_loop(env, &mut lp),
+                "napi_get_uv_event_loop",
+            )?;
+            check(
+                sys::napi_create_reference(env, deliver, 1, &mut deliver_ref),
+                "napi_create_reference",
+            )?;
+            let mut resource = std::ptr::null_mut();
+            check(
+                sys::napi_create_object(env, &mut resource),
+                "napi_create_object",
+            )?;
+            let mut name = std::ptr::null_mut();
+            let text = "websocket-rs";
+            check(
+                sys::napi_create_string_utf8(
+                    env,
+                    text.as_ptr().cast(),
+                    text.len() as isize,
+                    &mut name,
+                ),
+                "napi_create_string_utf8",
+            )?;
+            check(
+                sys::napi_async_init(env, resource, name, &mut async_ctx),
+                "napi_async_init",
+            )?;
+        }
+        let hub = Rc::new(Hub {
+            uv,
+            env,
+            lp: lp.cast(),
+            deliver: deliver_ref,
+            async_ctx,
+            check: Cell::new(std::ptr::null_mut()),
+            idle: Cell::new(std::ptr::null_mut()),
+            st: RefCell::new(HubState::default()),
+        });
+        // Each handle holds a strong reference, given back in its close callback.
+        // SAFETY: this thread's loop.
+        let check_h =
+            unsafe { uv.new_check(hub.lp, Rc::into_raw(Rc::clone(&hub)).cast_mut().cast()) };
+        // SAFETY: this thread's loop.
+        let idle_h =
+            unsafe { uv.new_idle(hub.lp, Rc::into_raw(Rc::clone(&hub)).cast_mut().cast()) };
+        match (check_h, idle_h) {
+            (Some(c), Some(i)) => {
+                hub.check.set(c);
+                hub.idle.set(i);
+                Ok(hub)
+            }
+            _ => Err(Error::new(
+                Status::GenericFailure,
+                "websocket-rs: could not create the loop's handles".to_string(),
+            )),
+        }
     }
 
-    /// Registers a connection task and returns its id (never 0).
-    pub fn register(&self, ctl: Arc<IoControl>, conn: Arc<Mutex<Connection>>) -> u32 {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        lock(&self.connections).insert(id, (ctl, conn));
-        id
+    /// Registers a socket and returns its id (never 0). The hub now keeps the
+    /// loop alive until the socket is closed and its events delivered.
+    pub fn register(&self, make: impl FnOnce(u32) -> Rc<Socket>) -> Rc<Socket> {
+        let mut st = self.st.borrow_mut();
+        st.next_id = st.next_id.wrapping_add(1).max(1);
+        while st.sockets.contains_key(&st.next_id) {
+            st.next_id = st.next_id.wrapping_add(1).max(1);
+        }
+        let id = st.next_id;
+        let socket = make(id);
+        st.sockets.insert(id, Rc::clone(&socket));
+        if !st.check_on && !st.dead {
+            st.check_on = true;
+            // SAFETY: the check handle lives until the hub is torn down.
+            unsafe { self.uv.check_start(self.check.get(), on_check) };
+        }
+        socket
     }
 
-    /// The live connections among `ids` (unknown or finished ones are skipped).
-    pub fn members(&self, ids: &[u32]) -> Vec<Member> {
-        let map = lock(&self.connections);
-        ids.iter().filter_map(|id| map.get(id).cloned()).collect()
-    }
-
-    /// Forgets a finished connection task.
+    /// Forgets a closed socket.
     pub fn unregister(&self, id: u32) {
-        lock(&self.connections).remove(&id);
+        let removed = self.st.borrow_mut().sockets.remove(&id);
+        drop(removed);
     }
 
-    /// Queues events for JS and schedules one delivery if none is pending.
+    /// The open sockets among `ids` (unknown or closed ones are skipped).
+    pub fn members(&self, ids: &[u32]) -> Vec<Rc<Socket>> {
+        let st = self.st.borrow();
+        ids.iter()
+            .filter_map(|id| st.sockets.get(id).cloned())
+            .collect()
+    }
+
+    /// True once the environment is shutting down.
+    pub fn is_dead(&self) -> bool {
+        self.st.borrow().dead
+    }
+
+    /// Payload bytes waiting for delivery.
+    pub fn backlog(&self) -> usize {
+        self.st.borrow().batch.data.len()
+    }
+
+    /// Queues events for JS (delivered after this loop iteration's poll phase).
     pub fn push(&self, batch: &mut Batch) {
         if batch.is_empty() {
             return;
         }
-        let schedule = {
-            let mut p = lock(&self.pending);
-            p.batch.append(batch);
-            self.backlog.store(p.batch.data.len(), Ordering::Relaxed);
-            !std::mem::replace(&mut p.scheduled, true)
-        };
-        if schedule {
-            if let Some(f) = self.deliver.get() {
-                if f.call((), ThreadsafeFunctionCallMode::NonBlocking) != Status::Ok {
-                    // The environment is going away: nobody will take events.
-                    self.close_all();
+        let mut st = self.st.borrow_mut();
+        st.batch.append(batch);
+        self.wake(&mut st);
+    }
+
+    /// Queues one event with a borrowed payload.
+    pub fn push_slice(&self, id: u32, kind: u32, a: u32, b: u32, payload: &[u8]) {
+        let mut st = self.st.borrow_mut();
+        st.batch.push_slice(id, kind, a, b, payload);
+        self.wake(&mut st);
+    }
+
+    /// Makes sure queued events are delivered without the loop blocking first.
+    fn wake(&self, st: &mut HubState) {
+        if st.dead {
+            return;
+        }
+        if !st.check_on {
+            st.check_on = true;
+            // SAFETY: live check handle.
+            unsafe { self.uv.check_start(self.check.get(), on_check) };
+        }
+        if !st.idle_on {
+            st.idle_on = true;
+            // SAFETY: live idle handle.
+            unsafe { self.uv.idle_start(self.idle.get(), on_idle) };
+        }
+    }
+
+    /// Delivers what is queued, a few rounds at most, then stops the idle
+    /// handle, and the check handle when nothing is left open.
+    fn run_check(&self) {
+        for _ in 0..MAX_ROUNDS {
+            let batch = {
+                let mut st = self.st.borrow_mut();
+                if st.batch.is_empty() || st.dead {
+                    break;
                 }
+                std::mem::take(&mut st.batch)
+            };
+            // SAFETY: on the JS thread, from a loop callback (no JS on the stack).
+            if let Err(e) = unsafe { self.call_js(batch) } {
+                // Nothing sensible to do but not lose the process: report once.
+                let _ = e;
+            }
+        }
+        let mut st = self.st.borrow_mut();
+        if st.dead {
+            return;
+        }
+        if st.batch.is_empty() {
+            if st.idle_on {
+                st.idle_on = false;
+                // SAFETY: live idle handle.
+                unsafe { self.uv.idle_stop(self.idle.get()) };
+            }
+            if st.sockets.is_empty() && st.check_on {
+                st.check_on = false;
+                // SAFETY: live check handle.
+                unsafe { self.uv.check_stop(self.check.get()) };
             }
         }
     }
 
-    /// Called on the JS thread by the delivery callback: takes everything queued.
-    pub fn take(&self) -> Batch {
-        let batch = {
-            let mut p = lock(&self.pending);
-            p.scheduled = false;
-            self.backlog.store(0, Ordering::Relaxed);
-            std::mem::take(&mut p.batch)
+    /// Calls `deliver(head, large, own)` with one batch.
+    ///
+    /// # Safety
+    /// On the JS thread, with no JS frame of ours on the stack.
+    unsafe fn call_js(&self, batch: Batch) -> Result<()> {
+        let env = self.env;
+        let mut scope = std::ptr::null_mut();
+        // SAFETY: per the contract.
+        check(
+            unsafe { sys::napi_open_handle_scope(env, &mut scope) },
+            "napi_open_handle_scope",
+        )?;
+        // SAFETY: inside the handle scope just opened.
+        let result = unsafe { self.call_js_in_scope(batch) };
+        // SAFETY: the scope opened above.
+        unsafe { sys::napi_close_handle_scope(env, scope) };
+        result
+    }
+
+    unsafe fn call_js_in_scope(&self, batch: Batch) -> Result<()> {
+        let env = self.env;
+        let args = BatchArgs::new(batch);
+        // SAFETY: env is this thread's environment, inside a handle scope.
+        let argv = unsafe {
+            [
+                HeadBuffer::to_napi_value(env, HeadBuffer(args.head))?,
+                Option::<Buffer>::to_napi_value(env, args.large.map(Buffer::from))?,
+                Option::<Vec<Buffer>>::to_napi_value(
+                    env,
+                    args.own
+                        .map(|own| own.into_iter().map(Buffer::from).collect()),
+                )?,
+            ]
         };
-        for ctl in lock(&self.waiters).drain(..) {
-            ctl.wake();
+        let mut func = std::ptr::null_mut();
+        let mut global = std::ptr::null_mut();
+        let mut result = std::ptr::null_mut();
+        // SAFETY: as above; the reference is live while the hub is.
+        unsafe {
+            check(
+                sys::napi_get_reference_value(env, self.deliver, &mut func),
+                "napi_get_reference_value",
+            )?;
+            check(sys::napi_get_global(env, &mut global), "napi_get_global")?;
+            let status = sys::napi_make_callback(
+                env,
+                self.async_ctx,
+                global,
+                func,
+                argv.len(),
+                argv.as_ptr(),
+                &mut result,
+            );
+            if status == sys::Status::napi_pending_exception {
+                // The shim catches handlers' exceptions; anything else is
+                // reported as Node reports an uncaught exception.
+                let mut err = std::ptr::null_mut();
+                if sys::napi_get_and_clear_last_exception(env, &mut err) == sys::Status::napi_ok {
+                    sys::napi_fatal_exception(env, err);
+                }
+            }
         }
-        batch
+        Ok(())
     }
 
-    /// True when JS has fallen behind: tasks should stop reading.
-    pub fn is_backlogged(&self) -> bool {
-        self.backlog.load(Ordering::Relaxed) > BACKLOG_LIMIT
-    }
-
-    /// Asks to be woken once JS has taken the backlog.
-    pub fn wait_for_drain(&self, ctl: &Arc<IoControl>) {
-        lock(&self.waiters).push(Arc::clone(ctl));
-        // The batch may have been taken between the check and the push.
-        if !self.is_backlogged() {
-            ctl.wake();
-        }
-    }
-
-    /// Closes every connection at once (environment teardown).
+    /// Closes every socket and the hub's handles (environment teardown).
     pub fn close_all(&self) {
-        for (ctl, _) in lock(&self.connections).values() {
-            ctl.destroy.store(true, Ordering::Release);
-            ctl.wake();
+        let sockets: Vec<Rc<Socket>> = {
+            let mut st = self.st.borrow_mut();
+            st.dead = true;
+            st.batch = Batch::default();
+            st.sockets.drain().map(|(_, s)| s).collect()
+        };
+        for s in sockets {
+            s.teardown();
+        }
+        // SAFETY: live handles, closed once (the hub is dead from now on).
+        unsafe {
+            self.uv.close(self.check.get(), on_hub_handle_closed);
+            self.uv.close(self.idle.get(), on_hub_handle_closed);
         }
     }
+}
+
+/// Runs `f`, containing a panic (which must never unwind into libuv).
+pub(crate) fn contain(f: impl FnOnce()) -> bool {
+    catch_unwind(AssertUnwindSafe(f)).is_ok()
+}
+
+unsafe extern "C" fn on_check(h: *mut Handle) {
+    // SAFETY: the check handle's data is a strong reference to its hub.
+    let hub = unsafe { &*uv::data(h).cast::<Hub>() };
+    contain(|| hub.run_check());
+}
+
+unsafe extern "C" fn on_idle(_h: *mut Handle) {
+    // Nothing to do: a started idle handle only keeps the loop from blocking
+    // until the check handle has delivered.
+}
+
+unsafe extern "C" fn on_hub_handle_closed(h: *mut Handle) {
+    contain(|| {
+        // SAFETY: the handle's data is the strong reference made in `create`.
+        let hub = unsafe { Rc::from_raw(uv::data(h).cast::<Hub>().cast_const()) };
+        let size = if h == hub.check.get() {
+            hub.uv.check_size()
+        } else {
+            hub.uv.idle_size()
+        };
+        drop(hub);
+        // SAFETY: closed; libuv is done with it.
+        unsafe { uv::free_handle(h, size) };
+    });
 }
