@@ -409,8 +409,18 @@ function nativeId(socket) {
   return socket instanceof NativeSocket && !socket.destroyed && !socket.writableEnded ? socket._id : 0;
 }
 
+let broadcastFlushScheduled = false;
+
+/** Writes what the broadcasts of this synchronous run queued: one write per connection. */
+function flushBroadcasts() {
+  broadcastFlushScheduled = false;
+  native.ioFlushBroadcasts(getHub());
+}
+
 /**
- * Sends one message to the native connections `ids`, encoded once in Rust.
+ * Sends one message to the native connections `ids`, encoded once in Rust;
+ * it is written at the end of this synchronous run, with the other
+ * broadcasts of the run.
  * @param {number[]} ids
  * @param {Buffer} payload
  * @param {boolean} binary
@@ -418,6 +428,10 @@ function nativeId(socket) {
  * @returns {number} how many connections it was queued on
  */
 function broadcastNative(ids, payload, binary, config) {
+  if (!broadcastFlushScheduled) {
+    broadcastFlushScheduled = true;
+    queueMicrotask(flushBroadcasts);
+  }
   return native.ioBroadcast(
     getHub(),
     Uint32Array.from(ids),

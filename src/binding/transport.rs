@@ -196,8 +196,10 @@ pub fn io_set_keep_alive(
 
 /// `broadcastUTF`/`broadcastBytes` for the native connections `ids` of a hub:
 /// the message is encoded once (a server's frames are unmasked, so they are
-/// the same bytes for everyone) and queued on each open connection, written
-/// at once where the socket takes it. Returns how many connections got it.
+/// the same bytes for everyone) and queued on each open connection; JS calls
+/// [`io_flush_broadcasts`] once at the end of the synchronous run, so a burst
+/// of broadcasts reaches each peer in one write. Returns how many
+/// connections got it.
 #[napi(catch_unwind)]
 pub fn io_broadcast(
     hub: &External<HubHandle>,
@@ -220,4 +222,10 @@ pub fn io_broadcast(
         }
     }
     Ok(sent)
+}
+
+/// Writes what the broadcasts of this JS run queued (one write per socket).
+#[napi(catch_unwind)]
+pub fn io_flush_broadcasts(hub: &External<HubHandle>) {
+    hub.0.flush_dirty();
 }

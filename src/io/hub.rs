@@ -58,6 +58,8 @@ struct HubState {
     idle_on: bool,
     /// The environment is shutting down: no more handles, no more calls into JS.
     dead: bool,
+    /// Sockets with broadcast frames queued and not yet written.
+    dirty: Vec<Rc<Socket>>,
 }
 
 fn check(status: sys::napi_status, what: &str) -> Result<()> {
@@ -179,6 +181,26 @@ impl Hub {
         ids.iter()
             .filter_map(|id| st.sockets.get(id).cloned())
             .collect()
+    }
+
+    /// Remembers a socket to write in [`Hub::flush_dirty`].
+    pub fn mark_dirty(&self, socket: Rc<Socket>) {
+        self.st.borrow_mut().dirty.push(socket);
+    }
+
+    /// Writes every socket that broadcasts queued bytes on since the last call.
+    pub fn flush_dirty(&self) {
+        let dirty = std::mem::take(&mut self.st.borrow_mut().dirty);
+        for socket in &dirty {
+            socket.flush_dirty();
+        }
+        // Keep the list's allocation for the next burst.
+        let mut dirty = dirty;
+        dirty.clear();
+        let mut st = self.st.borrow_mut();
+        if st.dirty.is_empty() {
+            st.dirty = dirty;
+        }
     }
 
     /// True once the environment is shutting down.
@@ -331,6 +353,7 @@ impl Hub {
             let mut st = self.st.borrow_mut();
             st.dead = true;
             st.batch = Batch::default();
+            st.dirty.clear();
             st.sockets.drain().map(|(_, s)| s).collect()
         };
         for s in sockets {

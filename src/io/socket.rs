@@ -63,6 +63,8 @@ struct State {
     reported_seq: u32,
     /// JS waits for everything to be written (`'drain'`).
     want_drain: bool,
+    /// Queued on the hub's list of sockets to write at the end of this JS run.
+    dirty: bool,
 }
 
 /// A socket owned by the event-loop transport.
@@ -467,13 +469,24 @@ impl Socket {
         queued
     }
 
-    /// Queues encoded frames (a broadcast) and writes them at once.
-    pub fn send_encoded(&self, frames: &[u8]) -> bool {
+    /// Queues encoded frames (a broadcast); they are written by
+    /// [`Hub::flush_dirty`] at the end of this synchronous JS run, so many
+    /// broadcasts in one run reach each peer in one system call.
+    pub fn send_encoded(self: &Rc<Self>, frames: &[u8]) -> bool {
         if self.is_closed() || !lock(&self.conn).send_encoded(frames) {
             return false;
         }
-        self.flush(0, false);
+        let newly = !std::mem::replace(&mut self.st.borrow_mut().dirty, true);
+        if newly {
+            self.hub.mark_dirty(Rc::clone(self));
+        }
         true
+    }
+
+    /// Writes what a broadcast queued (see [`Socket::send_encoded`]).
+    pub fn flush_dirty(&self) {
+        self.st.borrow_mut().dirty = false;
+        self.flush(0, false);
     }
 
     /// `socket.end()`; with `then_close`, close once the write side is shut.
