@@ -184,7 +184,8 @@ function bufferingLogger(log, id) {
   const debug = function (format, ...args) {
     if (entries.length === MAX_BUFFERED) entries.shift();
     entries.push([new Date(), format, args]);
-    log('%d - ' + format, id, ...args);
+    if (typeof format === 'string') log('%d - ' + format, id, ...args);
+    else log('%d - %O', id, format, ...args);
   };
   debug.enabled = true;
   debug.namespace = log.namespace;
