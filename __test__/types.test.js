@@ -1,6 +1,7 @@
 'use strict';
 /**
  * The TypeScript declarations (index.d.ts) compile and mean what they say:
+ * - __test__/types/browser: the `browser` entry's types (lib/browser.d.ts) as a bundler resolves them;
  * - __test__/types: every declaration exercised, `@ts-expect-error` negatives, compatibility with
  *   @types/websocket, the ESM entry, and typical user code written for @types/websocket compiled against ours;
  * - the same user code compiled against @types/websocket itself (so it is realistic code);
@@ -44,6 +45,16 @@ test('index.d.ts: the API, compatibility and user code compile against our types
   assert.strictEqual(output, '');
   assert.strictEqual(code, 0);
 });
+
+test(
+  'lib/browser.d.ts: the browser entry as a bundler resolves it (browser condition, DOM types)',
+  { timeout: TIMEOUT },
+  async () => {
+    const { code, output } = await runTsc('__test__/types/browser');
+    assert.strictEqual(output, '');
+    assert.strictEqual(code, 0);
+  }
+);
 
 test('the same user code compiles against @types/websocket', { timeout: TIMEOUT }, async () => {
   const { code, output } = await runTsc('__test__/types/tsconfig.types-websocket.json');

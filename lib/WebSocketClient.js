@@ -13,6 +13,9 @@ const url = require('url');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
+const log = require('./debug').createLogger('websocket:client');
+/** `DEBUG` selects websocket:client (read once). */
+const DEBUG = log.enabled;
 
 /** `tlsOptions` keys that never override the request options the client computes. */
 const EXCLUDED_TLS_OPTIONS = ['hostname', 'port', 'method', 'path', 'headers'];
@@ -251,6 +254,7 @@ WebSocketClient.prototype._sendRequest = function _sendRequest(requestOptions, m
   this[kManualProtocolHeader] = Boolean(manualProtocolHeader);
 
   const onError = (error) => {
+    if (DEBUG) log('connect failed: %s', error.message);
     this._clearHandshakeTimer();
     if (this._req === req) this._req = null;
     this.emit('connectFailed', error);
@@ -330,6 +334,7 @@ WebSocketClient.prototype.validateHandshake = function validateHandshake() {
     return;
   }
   this.protocol = protocol === null ? undefined : protocol;
+  if (DEBUG) log('handshake accepted by %s: protocol %j', this.url && this.url.href, protocol);
   this.succeedHandshake();
 };
 
@@ -338,6 +343,7 @@ WebSocketClient.prototype.validateHandshake = function validateHandshake() {
  * @param {string} errorDescription
  */
 WebSocketClient.prototype.failHandshake = function failHandshake(errorDescription) {
+  if (DEBUG) log('handshake failed: %s', errorDescription);
   if (this.socket && !this.socket.destroyed) {
     // RFC 6455 §4.1: fail the connection. websocket only end()s the socket,
     // which leaves it open (and its errors unhandled) until the server closes.
@@ -383,6 +389,7 @@ WebSocketClient.prototype._succeedNative = function _succeedNative() {
     nativeSocket._adopt(socket, connection, Buffer.alloc(0), head);
   } catch (e) {
     socket.destroy();
+    if (DEBUG) log('connect failed: could not take over the socket: %s', e.message);
     this.emit('connectFailed', new Error('Could not take over the socket: ' + e.message));
     return;
   }

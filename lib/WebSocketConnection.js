@@ -11,6 +11,13 @@
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
 const native = require('./native');
+const debugLog = require('./debug');
+
+/** `DEBUG` selects websocket:connection: read once; every log call below is behind this flag. */
+const log = debugLog.createLogger('websocket:connection');
+const DEBUG = log.enabled;
+/** Numbers connections in the log (counted only while logging). */
+let debugId = 0;
 
 const KIND_TEXT = 1;
 const KIND_BINARY = 2;
@@ -40,13 +47,6 @@ function frameClass() {
   if (WebSocketFrame === null) WebSocketFrame = require('./WebSocketFrame');
   return WebSocketFrame;
 }
-
-/**
- * A no-op debug logger with websocket's `_debug.printOutput()` shape, shared
- * by every connection (it keeps no state).
- */
-const noopDebug = function () {};
-noopDebug.printOutput = function () {};
 
 /**
  * Auto-pong is on while nobody listens for 'ping' (a listener answers itself).
@@ -80,7 +80,7 @@ function onRemoveListener(event) {
  */
 function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, config) {
   EventEmitter.call(this);
-  this._debug = noopDebug;
+  this._debug = DEBUG ? debugLog.bufferingLogger(log, ++debugId) : debugLog.disabledConnectionLogger;
   if (config.keepalive && !config.useNativeKeepalive) {
     if (typeof config.keepaliveInterval !== 'number') {
       throw new Error('keepaliveInterval must be specified and numeric if keepalive is true.');
@@ -150,6 +150,15 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
 
   // websocket removes every pre-existing 'error' listener of the socket.
   socket.removeAllListeners('error');
+  if (DEBUG) {
+    this._debug(
+      'open: %s, protocol %j, peer %s, %s transport',
+      maskOutgoingPackets ? 'client' : 'server',
+      protocol || null,
+      this.remoteAddress,
+      socket.isNative === true ? 'native' : 'JS-fed'
+    );
+  }
 }
 
 util.inherits(WebSocketConnection, EventEmitter);
@@ -262,6 +271,7 @@ WebSocketConnection.prototype.handleKeepaliveTimer = function () {
     this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), interval - idle);
     return;
   }
+  if (DEBUG) this._debug('keepalive: nothing received for %d ms, sending a ping', idle);
   this.ping();
   if (this.config.dropConnectionOnKeepaliveTimeout) {
     this.setGracePeriodTimer();
@@ -284,6 +294,7 @@ WebSocketConnection.prototype.clearGracePeriodTimer = function () {
 
 WebSocketConnection.prototype.handleGracePeriodTimer = function () {
   this._gracePeriodTimeoutID = null;
+  if (DEBUG) this._debug('keepalive timeout: no answer within %d ms, dropping', this.config.keepaliveGracePeriod);
   this.drop(WebSocketConnection.CLOSE_REASON_ABNORMAL, 'Peer not responding.', true);
 };
 
@@ -410,6 +421,14 @@ WebSocketConnection.prototype._handleEvent = function (kind, batch, start, end, 
     case KIND_CLOSE_REQUESTED:
       // The core queues its reply now, after whatever earlier handlers sent.
       native.connAcceptPeerClose(this._native);
+      if (DEBUG) {
+        this._debug(
+          'close frame received: %s %j%s',
+          a === NONE ? 'no code' : a,
+          batch.toString('utf8', start, end),
+          this.connected ? ', answering' : ', answering ours: closing handshake complete'
+        );
+      }
       if (!this.connected) {
         // We sent our own close frame meanwhile: that completes the handshake.
         this.clearCloseTimer();
@@ -426,12 +445,14 @@ WebSocketConnection.prototype._handleEvent = function (kind, batch, start, end, 
       this._endSocket();
       break;
     case KIND_CLOSE_COMPLETED:
+      if (DEBUG) this._debug('close frame received in answer to ours: closing handshake complete');
       this.clearCloseTimer();
       this._flush();
       this._endSocket();
       break;
     case KIND_DROPPED: {
       const description = batch.toString('utf8', start, end);
+      if (DEBUG) this._debug('%s: closing with %d %j', b === 1 ? 'internal error' : 'protocol error', a, description);
       // b = 1: the native task failed (a Rust panic, contained): 1011 with 'error' first.
       if (b === 1 && this.listenerCount('error') > 0) this.emit('error', new Error(description));
       this._handleDropped(a, description);
@@ -475,6 +496,7 @@ WebSocketConnection.prototype._handleDropped = function (code, description) {
 // --- socket events ---------------------------------------------------------
 
 WebSocketConnection.prototype.handleSocketError = function (error) {
+  if (DEBUG) this._debug('socket error: %s', error && error.message);
   if (this._dropped || this.closeEventEmitted) return;
   this.closeReasonCode = WebSocketConnection.CLOSE_REASON_ABNORMAL;
   this.closeDescription = 'Socket Error: ' + error.syscall + ' ' + error.code;
@@ -487,6 +509,7 @@ WebSocketConnection.prototype.handleSocketError = function (error) {
 WebSocketConnection.prototype.handleSocketEnd = function () {
   this.receivedEnd = true;
   const state = this.state;
+  if (DEBUG) this._debug('the peer ended its side of the TCP connection in state %s', state);
   if (state === 'open' || state === 'peer_requested_close') {
     // The peer half-closed without finishing the closing handshake.
     this._flush();
@@ -507,10 +530,19 @@ WebSocketConnection.prototype.handleSocketClose = function (hadError) {
     this.closeDescription = result.description;
   }
   this._failPendingCallbacks(new Error('Connection closed before the data was written.'));
+  if (DEBUG) {
+    this._debug(
+      'socket closed%s: code %d %j',
+      hadError ? ' after an error' : '',
+      this.closeReasonCode,
+      this.closeDescription
+    );
+  }
   this._emitClose();
 };
 
 WebSocketConnection.prototype.handleSocketDrain = function () {
+  if (DEBUG) this._debug('drain: output written%s', this._readStopped ? ', reading resumes' : '');
   this.outputBufferFull = false;
   if (this._readStopped) {
     this._readStopped = false;
@@ -525,12 +557,15 @@ WebSocketConnection.prototype.handleSocketDrain = function () {
 
 WebSocketConnection.prototype.handleSocketPause = function () {
   if (this._quietSocket) return;
+  if (DEBUG) this._debug('paused: reading stops');
   this.inputPaused = true;
   this.emit('pause');
 };
 
 WebSocketConnection.prototype.handleSocketResume = function () {
   if (this._quietSocket) return;
+  // (A JS-fed socket also emits 'resume' when it starts flowing: only a real resume is logged.)
+  if (DEBUG && this.inputPaused) this._debug('resumed: reading goes on');
   this.inputPaused = false;
   this.emit('resume');
   const p = this._pendingBatch;
@@ -563,6 +598,7 @@ WebSocketConnection.prototype.close = function (reasonCode, description) {
   if (typeof reasonCode !== 'number' || !Number.isInteger(reasonCode) || reasonCode < 0) {
     throw new Error('Close code ' + reasonCode + ' is not valid.');
   }
+  if (DEBUG) this._debug('close(): sending close frame %d %j', reasonCode, description);
   native.connClose(this._native, reasonCode, description === undefined ? '' : description);
   this.closeReasonCode = reasonCode;
   this.closeDescription = description === undefined ? null : description;
@@ -582,6 +618,9 @@ WebSocketConnection.prototype.close = function (reasonCode, description) {
 WebSocketConnection.prototype.drop = function (reasonCode, description, skipCloseFrame) {
   if (typeof reasonCode !== 'number') reasonCode = WebSocketConnection.CLOSE_REASON_PROTOCOL_ERROR;
   if (typeof description !== 'string') description = WebSocketConnection.CLOSE_DESCRIPTIONS[reasonCode];
+  if (DEBUG) {
+    this._debug('drop(): %d %j, %s', reasonCode, description, skipCloseFrame ? 'no close frame' : 'close frame sent');
+  }
   this.closeReasonCode = reasonCode;
   this.closeDescription = description;
   native.connDrop(this._native, reasonCode, description === undefined ? '' : description, !!skipCloseFrame);
@@ -609,6 +648,7 @@ WebSocketConnection.prototype.clearCloseTimer = function () {
 
 WebSocketConnection.prototype.handleCloseTimer = function () {
   this.closeTimer = null;
+  if (DEBUG) this._debug('no answer to our close frame within %d ms: closing the socket', this.closeTimeout);
   native.connCloseTimeout(this._native);
   this.socket.destroy();
 };
@@ -801,8 +841,12 @@ WebSocketConnection.prototype._flush = function () {
   }
   const flushed = socket.write(out, done);
   if (!flushed) {
+    if (DEBUG && !this.outputBufferFull) {
+      this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', socket.writableLength);
+    }
     this.outputBufferFull = true;
     if (!this._readStopped && socket.writableLength > OUTPUT_READ_LIMIT) {
+      if (DEBUG) this._debug('the peer does not read our replies: reading stops until they drain');
       // A peer that sends without reading our replies (a ping flood) is not
       // read until they drain: memory stays bounded (the native transport's
       // task does the same). Quiet: no 'pause' event for the application.
@@ -823,7 +867,12 @@ WebSocketConnection.prototype._flushNative = function () {
   }
   const callbacks = this._sendCallbacks;
   if (callbacks.length > 0) this._sendCallbacks = [];
-  if (!socket._flush(callbacks)) this.outputBufferFull = true;
+  if (!socket._flush(callbacks)) {
+    if (DEBUG && !this.outputBufferFull) {
+      this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', this.bytesWaitingToFlush);
+    }
+    this.outputBufferFull = true;
+  }
 };
 
 WebSocketConnection.prototype._failPendingCallbacks = function (err) {

@@ -13,6 +13,9 @@ const util = require('util');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
+const log = require('./debug').createLogger('websocket:server');
+/** `DEBUG` selects websocket:server (read once). */
+const DEBUG = log.enabled;
 
 /**
  * @param {import('net').Socket} socket the upgraded socket
@@ -206,10 +209,20 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
       cookiesNotArray: !!cookies && !Array.isArray(cookies)
     });
   } catch (e) {
+    if (DEBUG) log('accept() refused for %s %s: %s', this.remoteAddress, this.resource, e.message);
     this.reject(500);
     throw new Error(e.message);
   }
   this.requestedProtocols = null;
+  if (DEBUG) {
+    log(
+      'handshake accepted: %s %s, protocol %j, origin %j',
+      this.remoteAddress,
+      this.resource,
+      acceptedProtocol || null,
+      allowedOrigin || null
+    );
+  }
 
   // Resolved before anything is written, so accept/reject cannot run twice.
   this._resolved = true;
@@ -309,6 +322,15 @@ WebSocketRequest.prototype.reject = function (status, reason, extraHeaders) {
   const extra = [];
   if (extraHeaders) {
     for (const name in extraHeaders) extra.push(String(name), String(extraHeaders[name]));
+  }
+  if (DEBUG) {
+    log(
+      'handshake rejected: %s %s with HTTP %d%s',
+      this.remoteAddress,
+      this.resource,
+      typeof status === 'number' ? status : 403,
+      reason ? ', ' + JSON.stringify(String(reason)) : ''
+    );
   }
   const response = native.serverRejectResponse(
     typeof status === 'number' ? status : 403,

@@ -8,6 +8,9 @@ const EventEmitter = require('events').EventEmitter;
 const util = require('util');
 const WebSocketRequest = require('./WebSocketRequest');
 const { broadcastNative, nativeId } = require('./NativeTransport');
+const log = require('./debug').createLogger('websocket:server');
+/** `DEBUG` selects websocket:server (read once). */
+const DEBUG = log.enabled;
 
 /**
  * websocket's server defaults, in websocket's key order (the object is API:
@@ -168,6 +171,8 @@ WebSocketServer.prototype.handleUpgrade = function (request, socket, head) {
   try {
     wsRequest.readHandshake();
   } catch (e) {
+    // websocket's own line, word for word.
+    if (DEBUG) log('Invalid handshake: %s', e.message);
     wsRequest.reject(e.httpCode ? e.httpCode : 400, e.message, e.headers);
     this.emit('upgradeError', e);
     return;
