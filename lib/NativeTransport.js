@@ -18,6 +18,7 @@ const net = require('net');
 const util = require('util');
 const native = require('./native');
 
+const KIND_BINARY = 2;
 const KIND_EOF = 9;
 const KIND_CLOSED = 10;
 const KIND_IO_ERROR = 11;
@@ -37,29 +38,65 @@ const sockets = new Map();
 /** Whether this process has libuv for the addon (null: not asked yet). */
 let available = null;
 
+/** The staging Buffer last seen, and a Uint32Array over it. */
+let staging = null;
+let stagingMeta = null;
+
 /**
  * Dispatches one hub batch in order. An exception from a user's handler is
  * rethrown on the next tick (as an uncaught exception, as with `websocket`)
  * and does not cost the other connections their events.
- * @param {Buffer} head event count (u32 LE), 5 meta words per event, then the
- *   payloads unless they came in `large`
- * @param {Buffer|null} large the small payloads when together they are large (no copy)
+ *
+ * Two forms: `(count, staging, own)` when the batch was written in place into
+ * the hub's staging Buffer (5 meta words per event, then the small payloads;
+ * valid only during this call, so binary payloads are copied out), or
+ * `(head, large, own)` for a batch too large for it.
+ * @param {number|Buffer} head the event count (staged), or a Buffer with the
+ *   count (u32 LE), 5 meta words per event, then the payloads unless they came in `large`
+ * @param {Buffer|null} large the staging Buffer, or the small payloads when together they are large
  * @param {Buffer[]|null} own large payloads, one Buffer each, for the events flagged KIND_OWN_PAYLOAD
  */
 function deliver(head, large, own) {
+  let meta;
+  let first;
+  let data;
+  let staged = false;
+  if (typeof head === 'number') {
+    if (large !== staging) {
+      staging = large;
+      stagingMeta = new Uint32Array(large.buffer, large.byteOffset, large.length >> 2);
+    }
+    meta = stagingMeta;
+    first = 0;
+    data = large.subarray(head * STRIDE * 4);
+    staged = true;
+    return dispatch(meta, first, head, data, own, staged);
+  }
   const count = head.readUInt32LE(0);
   const words = 1 + count * STRIDE;
-  let meta;
   if ((head.byteOffset & 3) === 0) {
     meta = new Uint32Array(head.buffer, head.byteOffset, words);
   } else {
     meta = new Uint32Array(words);
     for (let i = 0; i < words; i++) meta[i] = head.readUInt32LE(i * 4);
   }
-  const data = large === null || large === undefined ? head.subarray(words * 4) : large;
+  data = large === null || large === undefined ? head.subarray(words * 4) : large;
+  return dispatch(meta, 1, count, data, own, staged);
+}
+
+/**
+ * @param {Uint32Array} meta
+ * @param {number} first index of the first event's words
+ * @param {number} count events
+ * @param {Buffer} data the small payloads, back to back
+ * @param {Buffer[]|null} own
+ * @param {boolean} staged whether `data` is reused after this call
+ */
+function dispatch(meta, first, count, data, own, staged) {
   let offset = 0;
   let ownIndex = 0;
-  for (let i = 1; i + STRIDE <= meta.length; i += STRIDE) {
+  const last = first + count * STRIDE;
+  for (let i = first; i < last; i += STRIDE) {
     let kind = meta[i + 1];
     let buf = data;
     let start = offset;
@@ -73,6 +110,13 @@ function deliver(head, large, own) {
     } else {
       offset += meta[i + 2];
       end = offset;
+      if (staged && kind === KIND_BINARY) {
+        // The staging Buffer is reused: the message gets its own bytes.
+        buf = Buffer.allocUnsafe(end - start);
+        data.copy(buf, 0, start, end);
+        start = 0;
+        end = buf.length;
+      }
     }
     const socket = sockets.get(meta[i]);
     if (socket === undefined) continue;

@@ -23,7 +23,7 @@ use std::rc::Rc;
 use napi::bindgen_prelude::{Buffer, ToNapiValue};
 use napi::{sys, Error, Result, Status};
 
-use super::events::Batch;
+use super::events::{Batch, BATCH_STRIDE};
 use super::socket::Socket;
 use super::uv::{self, Handle, Loop, Uv};
 use crate::binding::batch::{BatchArgs, HeadBuffer};
@@ -32,6 +32,10 @@ use crate::binding::batch::{BatchArgs, HeadBuffer};
 /// next delivery (inbound flow control: one loop iteration reads at most
 /// about this much more).
 pub const BACKLOG_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Bytes of the staging buffer: a batch whose meta words and payloads fit is
+/// written there and JS reads it in place, so a delivery creates no Buffer.
+pub const STAGING: usize = 64 * 1024;
 
 /// Deliveries in one check callback before the rest waits a loop iteration
 /// (events queued by JS during a delivery, e.g. the close of a destroyed socket).
@@ -46,6 +50,10 @@ pub struct Hub {
     async_ctx: sys::napi_async_context,
     check: Cell<*mut Handle>,
     idle: Cell<*mut Handle>,
+    /// The staging buffer's memory, owned by its JS Buffer (kept alive by
+    /// `staging_ref` for the hub's whole life).
+    staging: *mut u8,
+    staging_ref: sys::napi_ref,
     st: RefCell<HubState>,
 }
 
@@ -120,6 +128,8 @@ impl Hub {
                 "napi_async_init",
             )?;
         }
+        // SAFETY: on the JS thread of `env`.
+        let (staging, staging_ref) = unsafe { create_staging(env)? };
         let hub = Rc::new(Hub {
             uv,
             env,
@@ -128,6 +138,8 @@ impl Hub {
             async_ctx,
             check: Cell::new(std::ptr::null_mut()),
             idle: Cell::new(std::ptr::null_mut()),
+            staging,
+            staging_ref,
             st: RefCell::new(HubState::default()),
         });
         // Each handle holds a strong reference, given back in its close callback.
@@ -303,18 +315,53 @@ impl Hub {
 
     unsafe fn call_js_in_scope(&self, batch: Batch) -> Result<()> {
         let env = self.env;
-        let args = BatchArgs::new(batch);
+        let meta_bytes = batch.meta.len() * 4;
         // SAFETY: env is this thread's environment, inside a handle scope.
-        let argv = unsafe {
-            [
-                HeadBuffer::to_napi_value(env, HeadBuffer(args.head))?,
-                Option::<Buffer>::to_napi_value(env, args.large.map(Buffer::from))?,
-                Option::<Vec<Buffer>>::to_napi_value(
-                    env,
-                    args.own
-                        .map(|own| own.into_iter().map(Buffer::from).collect()),
-                )?,
-            ]
+        let argv = if meta_bytes + batch.data.len() <= STAGING {
+            // In place: meta words, then the small payloads.
+            // SAFETY: `staging` is STAGING bytes, 8-aligned, alive while the
+            // hub is, and JS reads it only during the call below.
+            let dst = unsafe { std::slice::from_raw_parts_mut(self.staging, STAGING) };
+            for (i, word) in batch.meta.iter().enumerate() {
+                dst[i * 4..i * 4 + 4].copy_from_slice(&word.to_le_bytes());
+            }
+            dst[meta_bytes..meta_bytes + batch.data.len()].copy_from_slice(&batch.data);
+            let count = u32::try_from(batch.meta.len() / BATCH_STRIDE).unwrap_or(0);
+            let own = if batch.own.is_empty() {
+                None
+            } else {
+                Some(batch.own)
+            };
+            let mut staging = std::ptr::null_mut();
+            // SAFETY: as above; the reference is live while the hub is.
+            unsafe {
+                check(
+                    sys::napi_get_reference_value(env, self.staging_ref, &mut staging),
+                    "napi_get_reference_value",
+                )?;
+                [
+                    u32::to_napi_value(env, count)?,
+                    staging,
+                    Option::<Vec<Buffer>>::to_napi_value(
+                        env,
+                        own.map(|own| own.into_iter().map(Buffer::from).collect()),
+                    )?,
+                ]
+            }
+        } else {
+            let args = BatchArgs::new(batch);
+            // SAFETY: as above.
+            unsafe {
+                [
+                    HeadBuffer::to_napi_value(env, HeadBuffer(args.head))?,
+                    Option::<Buffer>::to_napi_value(env, args.large.map(Buffer::from))?,
+                    Option::<Vec<Buffer>>::to_napi_value(
+                        env,
+                        args.own
+                            .map(|own| own.into_iter().map(Buffer::from).collect()),
+                    )?,
+                ]
+            }
         };
         let mut func = std::ptr::null_mut();
         let mut global = std::ptr::null_mut();
@@ -396,4 +443,50 @@ unsafe extern "C" fn on_hub_handle_closed(h: *mut Handle) {
         // SAFETY: closed; libuv is done with it.
         unsafe { uv::free_handle(h, size) };
     });
+}
+
+/// Creates the staging buffer: STAGING bytes of Rust memory, 8-aligned,
+/// wrapped in a JS Buffer that owns it (freed by its finalizer) and held by
+/// a strong reference for the hub's life.
+///
+/// # Safety
+/// On the JS thread of `env`.
+unsafe fn create_staging(env: sys::napi_env) -> Result<(*mut u8, sys::napi_ref)> {
+    let mem: Box<[u64]> = vec![0u64; STAGING / 8].into_boxed_slice();
+    let ptr = Box::into_raw(mem).cast::<u8>();
+    let mut value = std::ptr::null_mut();
+    let mut reference = std::ptr::null_mut();
+    // SAFETY: `ptr` is STAGING live bytes; the finalizer frees them once.
+    unsafe {
+        let status = sys::napi_create_external_buffer(
+            env,
+            STAGING,
+            ptr.cast(),
+            Some(free_staging),
+            std::ptr::null_mut(),
+            &mut value,
+        );
+        if status != sys::Status::napi_ok {
+            free_staging(env, ptr.cast(), std::ptr::null_mut());
+            return Err(Error::new(
+                Status::GenericFailure,
+                format!("websocket-rs: could not create the staging buffer (napi status {status})"),
+            ));
+        }
+        check(
+            sys::napi_create_reference(env, value, 1, &mut reference),
+            "napi_create_reference",
+        )?;
+    }
+    Ok((ptr, reference))
+}
+
+unsafe extern "C" fn free_staging(
+    _env: sys::napi_env,
+    data: *mut std::ffi::c_void,
+    _hint: *mut std::ffi::c_void,
+) {
+    let slice = std::ptr::slice_from_raw_parts_mut(data.cast::<u64>(), STAGING / 8);
+    // SAFETY: the box made in create_staging, freed once (by this finalizer).
+    drop(unsafe { Box::from_raw(slice) });
 }
