@@ -1,5 +1,5 @@
-//! CPU time and memory of the server under test (from `/proc`) and of the
-//! generator itself (from `getrusage`).
+//! CPU time, scheduler wait and memory of the server under test (from
+//! `/proc`) and the generator's own CPU time (from `getrusage`).
 
 use std::fs;
 use std::time::Instant;
@@ -11,39 +11,62 @@ pub struct Sample {
     pub at: Instant,
     /// CPU time of all threads of the watched process, in microseconds.
     pub server_cpu_us: Option<u64>,
+    /// Time the watched process's threads sat runnable but not running
+    /// (summed over its threads), in microseconds.
+    pub server_wait_us: Option<u64>,
     /// Resident set size of the watched process, in KiB.
     pub server_rss_kb: Option<u64>,
     /// User + system CPU time of the generator, in microseconds.
     pub self_cpu_us: u64,
+    /// Time the generator's threads sat runnable but not running, in microseconds.
+    pub self_wait_us: Option<u64>,
 }
 
 /// Reads the watched process `pid` (if any) and the generator's own CPU time.
 pub fn sample(pid: Option<u32>) -> Sample {
+    let sched = pid.and_then(schedstat);
     Sample {
         at: Instant::now(),
-        server_cpu_us: pid.and_then(cpu_us),
+        server_cpu_us: sched
+            .map(|s| s.run_ns / 1000)
+            .or_else(|| pid.and_then(stat_us)),
+        server_wait_us: sched.map(|s| s.wait_ns / 1000),
         server_rss_kb: pid.and_then(rss_kb),
         self_cpu_us: self_cpu_us(),
+        self_wait_us: schedstat(std::process::id()).map(|s| s.wait_ns / 1000),
     }
 }
 
-/// CPU time of every thread of `pid` in microseconds. Uses the nanosecond
-/// counters in `/proc/<pid>/task/*/schedstat` when the kernel has them, and
-/// falls back to utime + stime from `/proc/<pid>/stat` (clock ticks).
-pub fn cpu_us(pid: u32) -> Option<u64> {
-    schedstat_us(pid).or_else(|| stat_us(pid))
+/// Scheduler counters summed over every thread of a process.
+#[derive(Debug, Clone, Copy)]
+pub struct SchedStat {
+    /// Time spent running on a CPU, in nanoseconds.
+    pub run_ns: u64,
+    /// Time spent runnable but waiting for a CPU (`run_delay`), in nanoseconds.
+    pub wait_ns: u64,
 }
 
-fn schedstat_us(pid: u32) -> Option<u64> {
-    let mut total_ns = 0u64;
+/// Reads `/proc/<pid>/task/*/schedstat` (fields: run time, run delay,
+/// timeslices; nanoseconds) and sums the first two over the threads alive
+/// now. `None` when the kernel has no schedstats.
+pub fn schedstat(pid: u32) -> Option<SchedStat> {
+    let mut sum = SchedStat {
+        run_ns: 0,
+        wait_ns: 0,
+    };
     let mut any = false;
     for entry in fs::read_dir(format!("/proc/{pid}/task")).ok()? {
         let path = entry.ok()?.path().join("schedstat");
-        let text = fs::read_to_string(path).ok()?;
-        total_ns += text.split_whitespace().next()?.parse::<u64>().ok()?;
+        // A thread may exit between the listing and the read: skip it.
+        let Ok(text) = fs::read_to_string(path) else {
+            continue;
+        };
+        let mut fields = text.split_whitespace();
+        sum.run_ns += fields.next()?.parse::<u64>().ok()?;
+        sum.wait_ns += fields.next()?.parse::<u64>().ok()?;
         any = true;
     }
-    any.then_some(total_ns / 1000)
+    any.then_some(sum)
 }
 
 fn stat_us(pid: u32) -> Option<u64> {
