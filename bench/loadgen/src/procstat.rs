@@ -61,12 +61,20 @@ pub fn schedstat(pid: u32) -> Option<SchedStat> {
         let Ok(text) = fs::read_to_string(path) else {
             continue;
         };
-        let mut fields = text.split_whitespace();
-        sum.run_ns += fields.next()?.parse::<u64>().ok()?;
-        sum.wait_ns += fields.next()?.parse::<u64>().ok()?;
+        let (run_ns, wait_ns) = parse_schedstat(&text)?;
+        sum.run_ns += run_ns;
+        sum.wait_ns += wait_ns;
         any = true;
     }
     any.then_some(sum)
+}
+
+/// The run time and run delay (nanoseconds) of one thread's `schedstat` line.
+fn parse_schedstat(text: &str) -> Option<(u64, u64)> {
+    let mut fields = text.split_whitespace();
+    let run_ns = fields.next()?.parse().ok()?;
+    let wait_ns = fields.next()?.parse().ok()?;
+    Some((run_ns, wait_ns))
 }
 
 fn stat_us(pid: u32) -> Option<u64> {
@@ -117,4 +125,23 @@ pub fn self_cpu_us() -> u64 {
     let usage = unsafe { usage.assume_init() };
     let us = |t: libc::timeval| (t.tv_sec as u64) * 1_000_000 + t.tv_usec as u64;
     us(usage.ru_utime) + us(usage.ru_stime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedstat_line_gives_run_time_and_run_delay() {
+        assert_eq!(
+            parse_schedstat("123456789 98765 4321\n"),
+            Some((123_456_789, 98_765))
+        );
+    }
+
+    #[test]
+    fn schedstat_line_without_run_delay_is_rejected() {
+        assert_eq!(parse_schedstat("123456789\n"), None);
+        assert_eq!(parse_schedstat("abc 1 2"), None);
+    }
 }

@@ -115,7 +115,14 @@ async fn handle(mut stream: TcpStream, id: u64, hub: &Hub) -> io::Result<()> {
             out.clear();
         }
         tokio::select! {
-            r = reader.fill(&mut stream) => if r? == 0 { return Ok(()) },
+            // Wait for readiness before `fill` reserves its read buffer, so an
+            // idle connection holds no buffer (the idle scenario measures it).
+            r = stream.readable() => {
+                r?;
+                if reader.fill(&mut stream).await? == 0 {
+                    return Ok(());
+                }
+            }
             m = rx.recv() => {
                 let Some(frames) = m else { return Ok(()) };
                 out.extend_from_slice(&frames);
