@@ -343,7 +343,7 @@ function fitToFdLimit(c) {
 function estimate(list, c) {
   let seconds = 0;
   for (const s of list) {
-    const perRun = s.id === 'idle' ? c.idleConnections / 2500 + 2 : c.warmup + c.duration + 1;
+    const perRun = s.id === 'idle' ? c.idleConnections / 1000 + 3 : c.warmup + c.duration + 1;
     seconds += perRun * targetsOf(s, c.implementations, c.references).length * c.rounds;
   }
   return seconds;
