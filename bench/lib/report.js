@@ -89,7 +89,8 @@ function targetText(check) {
 }
 
 /**
- * One target's figure of one target server, with the scheduler wait beside it.
+ * One target's figure of one target server, with its CPU time per message and
+ * scheduler wait beside it (memory alone for the idle row).
  * @param {object} s aggregated scenario
  * @param {object} check
  * @param {object | null} t the target's statistics
@@ -98,9 +99,11 @@ function targetText(check) {
 function figure(s, check, t) {
   if (!t) return 'not measured';
   const v = t[check.field];
-  const text = check.field === 'cpuPer' ? fmt(v) + ' CPU-µs/' + s.per : fmt(v) + ' ' + s.unit;
   const flag = t.genFlag ? ' ⚠' : '';
-  return (s.id === 'idle' ? text : text + ', wait ' + fmtWait(t.waitShare)) + flag;
+  if (s.id === 'idle') return fmt(v) + ' ' + s.unit + flag;
+  const cpu = fmt(t.cpuPer) + ' CPU-µs/' + s.per;
+  const text = check.field === 'cpuPer' ? cpu : fmt(v) + ' ' + s.unit + ', ' + cpu;
+  return text + ', wait ' + fmtWait(t.waitShare) + flag;
 }
 
 /**
@@ -128,6 +131,18 @@ function targets(result) {
     }
   }
   return out;
+}
+
+/**
+ * How many targets the run met, as a sentence.
+ * @param {object} result
+ * @returns {string}
+ */
+function tally(result) {
+  const all = result.scenarios.flatMap((s) => (s.checks || []).map((c) => judge(s, c).status));
+  const met = all.filter((x) => x === 'met').length;
+  const unmeasured = all.filter((x) => x === 'not measured').length;
+  return `${met} of ${all.length} targets met` + (unmeasured ? ` (${unmeasured} not measured).` : '.');
 }
 
 /**
@@ -213,7 +228,9 @@ function mdTable(table) {
 function terminal(result) {
   const parts = [];
   const goals = targets(result);
-  if (goals.length > 1) parts.push('\nTargets (websocket-rs / reference)\n' + textTable(goals));
+  if (goals.length > 1) {
+    parts.push('\nTargets (websocket-rs / reference): ' + tally(result) + '\n' + textTable(goals));
+  }
   for (const s of result.scenarios) {
     parts.push('\n' + s.title + ' — ' + s.what + '\n' + textTable(rows(s)));
   }
@@ -369,7 +386,8 @@ function markdown(result, chartPath) {
     '',
     'Each target of issue 14 (the event-loop transport) and issue 10 (memory per idle connection) as websocket-rs ' +
       "divided by the reference's figure, from this run. The server's scheduler wait (fraction of a core its threads " +
-      'sat runnable but not running during the measured window) is beside each rate.',
+      'sat runnable but not running during the measured window) is beside each rate. ' +
+      tally(result),
     '',
     mdTable(targets(result)),
     '',
