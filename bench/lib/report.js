@@ -153,7 +153,7 @@ function tally(result) {
 function rows(s) {
   const head = ['target', s.unit + ' (median)', 'min–max', 'vs ws'];
   if (s.extra) head.push(s.extraLabel || s.extra);
-  head.push('CPU-µs/' + s.per, 'CPU vs ws', 'wait (core)', 'RSS MiB', 'runs');
+  head.push('CPU-µs/' + s.per, 'CPU vs ws', 'wait (core)', 'main thread', 'RSS MiB', 'runs');
   const out = [head];
   for (const t of s.targets) {
     const label = LABELS[t.target] || t.target;
@@ -169,6 +169,7 @@ function rows(s) {
       fmt(t.cpuPer),
       fmtRatio(t.cpuRatio),
       fmtWait(t.waitShare),
+      fmtWait(t.mainWait),
       t.rssKb === null || t.rssKb === undefined ? '–' : (t.rssKb / 1024).toFixed(0),
       String(t.runs)
     );
@@ -402,7 +403,7 @@ function markdown(result, chartPath) {
     `- ${c.rounds} round(s), targets interleaved within each round; ${c.duration} s measured after ${c.warmup} s warm-up per run`,
     '- Numbers are medians over the rounds, with min–max. In the summary and the per-scenario tables "vs ws" > 1 means better than ws (more per second, or less time, memory or CPU); the targets table above divides websocket-rs by the reference as the issues state the targets.',
     '- CPU-µs is the CPU time of the server process (all threads, from `/proc/<pid>/task/*/schedstat`) over the measured window, divided by messages, deliveries or connections; for the client scenario it is the client process.',
-    '- wait is the growth of `run_delay` (second field of `/proc/<pid>/task/*/schedstat`, summed over the threads) over the measured window, divided by the window: the fraction of a core the threads sat runnable but not running. Threads of one process queueing for the one core they share show up here (so does other load on core 0).',
+    '- wait is the growth of `run_delay` (second field of `/proc/<pid>/task/*/schedstat`, summed over the threads) over the measured window, divided by the window: the fraction of a core the threads sat runnable but not running. Threads of one process queueing for the one core they share show up here (so does other load on core 0). "main thread" is the part of it of the process\'s main thread (the JS thread of a Node server).',
     `- ⚠ marks a target where, in some run, the generator used more than ${GEN_LIMIT * 100} % of its core or sat runnable but not running for more than ${GEN_WAIT_LIMIT} of the window (other load on core 1): its number may be the generator's limit.`,
     ''
   ];

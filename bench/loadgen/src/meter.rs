@@ -134,6 +134,13 @@ pub fn window(a: &Mark, b: &Mark, counters: &Counters) -> Obj {
             "server_wait_share",
             server_wait.map_or(f64::NAN, |w| w as f64 / 1e6 / elapsed),
         )
+        .num(
+            "server_main_wait_share",
+            match (a.sample.server_main_wait_us, b.sample.server_main_wait_us) {
+                (Some(x), Some(y)) => y.saturating_sub(x) as f64 / 1e6 / elapsed,
+                _ => f64::NAN,
+            },
+        )
         .opt("server_rss_start_kb", a.sample.server_rss_kb)
         .opt("server_rss_kb", b.sample.server_rss_kb)
         .int("gen_cpu_us", gen_cpu)

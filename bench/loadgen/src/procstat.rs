@@ -14,6 +14,9 @@ pub struct Sample {
     /// Time the watched process's threads sat runnable but not running
     /// (summed over its threads), in microseconds.
     pub server_wait_us: Option<u64>,
+    /// The part of `server_wait_us` of the process's main thread (the JS
+    /// thread of a Node server), in microseconds.
+    pub server_main_wait_us: Option<u64>,
     /// Resident set size of the watched process, in KiB.
     pub server_rss_kb: Option<u64>,
     /// User + system CPU time of the generator, in microseconds.
@@ -31,6 +34,7 @@ pub fn sample(pid: Option<u32>) -> Sample {
             .map(|s| s.run_ns / 1000)
             .or_else(|| pid.and_then(stat_us)),
         server_wait_us: sched.map(|s| s.wait_ns / 1000),
+        server_main_wait_us: sched.map(|s| s.main_wait_ns / 1000),
         server_rss_kb: pid.and_then(rss_kb),
         self_cpu_us: self_cpu_us(),
         self_wait_us: schedstat(std::process::id()).map(|s| s.wait_ns / 1000),
@@ -44,6 +48,8 @@ pub struct SchedStat {
     pub run_ns: u64,
     /// Time spent runnable but waiting for a CPU (`run_delay`), in nanoseconds.
     pub wait_ns: u64,
+    /// The main thread's share of `wait_ns` (the thread whose id is the pid).
+    pub main_wait_ns: u64,
 }
 
 /// Reads `/proc/<pid>/task/*/schedstat` (fields: run time, run delay,
@@ -53,10 +59,14 @@ pub fn schedstat(pid: u32) -> Option<SchedStat> {
     let mut sum = SchedStat {
         run_ns: 0,
         wait_ns: 0,
+        main_wait_ns: 0,
     };
+    let main = pid.to_string();
     let mut any = false;
     for entry in fs::read_dir(format!("/proc/{pid}/task")).ok()? {
-        let path = entry.ok()?.path().join("schedstat");
+        let entry = entry.ok()?;
+        let is_main = entry.file_name().to_str() == Some(main.as_str());
+        let path = entry.path().join("schedstat");
         // A thread may exit between the listing and the read: skip it.
         let Ok(text) = fs::read_to_string(path) else {
             continue;
@@ -64,6 +74,9 @@ pub fn schedstat(pid: u32) -> Option<SchedStat> {
         let (run_ns, wait_ns) = parse_schedstat(&text)?;
         sum.run_ns += run_ns;
         sum.wait_ns += wait_ns;
+        if is_main {
+            sum.main_wait_ns = wait_ns;
+        }
         any = true;
     }
     any.then_some(sum)
