@@ -336,8 +336,9 @@ function fitToFdLimit(c) {
 }
 
 /**
- * Seconds the runs should take: warm-up, window and about a second of start-up
- * and connection set-up per run, plus the time to open the idle connections.
+ * Seconds the runs should take: warm-up, window and about half a second of
+ * start-up and connection set-up per run; idle runs are as long as opening
+ * their connections takes (about a millisecond each).
  * @param {object[]} list scenarios
  * @param {object} c config
  * @returns {number}
@@ -345,7 +346,7 @@ function fitToFdLimit(c) {
 function estimate(list, c) {
   let seconds = 0;
   for (const s of list) {
-    const perRun = s.id === 'idle' ? c.idleConnections / 1000 + 3 : c.warmup + c.duration + 1;
+    const perRun = s.id === 'idle' ? c.idleConnections / 1000 + 1 : c.warmup + c.duration + 0.5;
     seconds += perRun * targetsOf(s, c.implementations, c.references).length * c.rounds;
   }
   return seconds;
