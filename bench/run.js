@@ -10,8 +10,9 @@
  *   BENCH_SCENARIOS=a,b    only these scenario ids (or prefixes, e.g. "echo,throughput")
  *   BENCH_DURATION=5       measured seconds per run (after a warm-up)
  *   BENCH_ROUNDS=3         rounds
- *   BENCH_CONNECTIONS=100  connections for the pipelined echoes
- *   BENCH_IMPLS=a,b        only these implementations (default websocket-rs,websocket,ws)
+ *   BENCH_CONNECTIONS=32   connections for the 64 B and 4 KiB echoes (server and client)
+ *   BENCH_IMPLS=a,b        only these targets: implementations (websocket-rs, websocket, ws)
+ *                          and, if any are named, only these references (native, net)
  *
  * Writes bench/results/latest.json, docs/benchmarks.md and bench/benchmarks.svg.
  * `node bench/run.js --report` only renders the last results again (no runs).
@@ -23,7 +24,7 @@ const path = require('path');
 
 const procs = require('./lib/procs');
 const report = require('./lib/report');
-const { IMPLEMENTATIONS, LABELS, scenarios, targetsOf } = require('./lib/scenarios');
+const { IMPLEMENTATIONS, REFERENCES, LABELS, scenarios, targetsOf } = require('./lib/scenarios');
 
 const ROOT = procs.ROOT;
 const RESULTS = path.join(__dirname, 'results', 'latest.json');
@@ -50,17 +51,28 @@ function config() {
           .map((x) => x.trim())
           .filter(Boolean)
       : null;
+  const targets = list('BENCH_IMPLS');
+  const unknown = (targets || []).filter((t) => !IMPLEMENTATIONS.includes(t) && !REFERENCES.includes(t));
+  if (unknown.length) {
+    throw new Error(
+      'BENCH_IMPLS names unknown target(s) ' +
+        unknown.join(', ') +
+        '; known: ' +
+        [...IMPLEMENTATIONS, ...REFERENCES].join(', ')
+    );
+  }
+  const references = targets ? targets.filter((t) => REFERENCES.includes(t)) : [];
   return {
     quick,
     duration: num('BENCH_DURATION', quick ? 0.6 : 5),
     warmup: quick ? 0.2 : 1,
     rounds: Math.round(num('BENCH_ROUNDS', quick ? 1 : 3)),
-    connections: Math.round(num('BENCH_CONNECTIONS', 100)),
-    clientConnections: Math.round(num('BENCH_CONNECTIONS', quick ? 20 : 100)),
+    connections: Math.round(num('BENCH_CONNECTIONS', 32)),
+    clientConnections: Math.round(num('BENCH_CONNECTIONS', 32)),
     idleConnections: quick ? 2000 : 10000,
-    broadcastClients: quick ? [1000, 2000] : [1000, 10000],
     scenarios: list('BENCH_SCENARIOS'),
-    implementations: list('BENCH_IMPLS') || IMPLEMENTATIONS
+    implementations: targets ? IMPLEMENTATIONS.filter((t) => targets.includes(t)) : IMPLEMENTATIONS,
+    references: references.length ? references : null
   };
 }
 
@@ -90,6 +102,13 @@ function machine(loadBefore) {
     // Reported as unknown.
   }
   const cpu = cpus.length ? cpus[0].model.trim() : 'unknown CPU';
+  const version = (name) => {
+    try {
+      return require(require.resolve(name + '/package.json', { paths: [ROOT] })).version;
+    } catch {
+      return null;
+    }
+  };
   return {
     cpu,
     cores: cpus.length,
@@ -97,6 +116,7 @@ function machine(loadBefore) {
     kernel: os.release(),
     node: process.version,
     rustc,
+    versions: { ws: version('ws'), websocket: version('websocket'), bufferutil: version('bufferutil') },
     loadBefore,
     loadAfter: null,
     summary: cpu + ', ' + cpus.length + ' cores, Node ' + process.version
@@ -153,8 +173,11 @@ async function runServer(s, target, c) {
       extra: s.extra ? r[s.extra] : null,
       cpuPer: r.server_cpu_us_per_msg,
       cpuShare: r.server_cpu_share,
+      waitShare: r.server_wait_share,
+      mainWait: r.server_main_wait_share,
       rssKb: r.server_rss_kb,
       genShare: r.gen_cpu_share,
+      genWait: r.gen_wait_share,
       raw: r
     };
   } finally {
@@ -184,19 +207,23 @@ async function runClient(s, target, c) {
       String(c.warmup)
     ];
     const cpu0 = procs.cpuUs(server.pid);
+    const wait0 = procs.schedWaitNs(server.pid);
     const t0 = process.hrtime.bigint();
     const r = await procs.runJson(0, argv, (c.duration + c.warmup) * 1000 + 60000);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu1 = procs.cpuUs(server.pid);
+    const wait1 = procs.schedWaitNs(server.pid);
     if (r.errors > 0) throw new Error(r.first_error || 'client reported an error');
     return {
       value: r[s.metric],
       extra: null,
       cpuPer: r.client_cpu_us_per_msg,
       cpuShare: r.client_cpu_share,
+      waitShare: r.client_wait_share,
       rssKb: r.client_rss_kb,
       // The native server's share over the client's whole life: a lower bound for the window.
       genShare: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / 1e6 / seconds : null,
+      genWait: wait0 !== null && wait1 !== null ? (wait1 - wait0) / 1e9 / seconds : null,
       raw: r
     };
   } finally {
@@ -231,7 +258,9 @@ function aggregate(s, targets, runs, errors) {
       return { target, status: errors.has(target) ? 'unavailable' : 'not run', error: errors.get(target) || '' };
     }
     const values = list.map((r) => r.value).filter(Number.isFinite);
-    const genMax = Math.max(...list.map((r) => (Number.isFinite(r.genShare) ? r.genShare : 0)));
+    const worst = (key) => Math.max(...list.map((r) => (Number.isFinite(r[key]) ? r[key] : 0)));
+    const genMax = worst('genShare');
+    const genWaitMax = worst('genWait');
     return {
       target,
       status: 'ok',
@@ -243,9 +272,13 @@ function aggregate(s, targets, runs, errors) {
       extraMedian: median(list.map((r) => r.extra)),
       cpuPer: median(list.map((r) => r.cpuPer)),
       cpuShare: median(list.map((r) => r.cpuShare)),
+      waitShare: median(list.map((r) => r.waitShare)),
+      mainWait: median(list.map((r) => r.mainWait)),
       rssKb: median(list.map((r) => r.rssKb)),
       genShareMax: genMax,
-      genFlag: genMax > report.GEN_LIMIT,
+      genWaitMax,
+      // Memory per connection does not depend on how fast the generator ran.
+      genFlag: s.id !== 'idle' && (genMax > report.GEN_LIMIT || genWaitMax > report.GEN_WAIT_LIMIT),
       results: list.map((r) => r.raw)
     };
   });
@@ -268,6 +301,7 @@ function aggregate(s, targets, runs, errors) {
     extra: s.extra || null,
     extraLabel: s.extra ? s.extra.replace('_us', ' µs') : null,
     per: s.per,
+    checks: s.checks,
     targets: stats
   };
 }
@@ -286,20 +320,36 @@ function fdHardLimit() {
 }
 
 /**
- * Lowers the connection counts that need more descriptors than one process may open, and says so.
+ * Lowers the idle connection count when it needs more descriptors than one process may open, and says so.
  * @param {object} c config (changed in place)
  */
 function fitToFdLimit(c) {
   const limit = fdHardLimit();
   const room = limit - 200;
-  if (c.idleConnections <= room && c.broadcastClients.every((n) => n <= room)) return;
+  if (c.idleConnections <= room) return;
   const fit = Math.max(100, Math.floor(room / 100) * 100);
   console.log(
-    `The open-file limit is ${limit} (ulimit -Hn), too low for ${Math.max(c.idleConnections, ...c.broadcastClients)} ` +
-      `connections: using ${fit} instead. Raise the hard limit (e.g. in /etc/security/limits.conf) to measure the full counts.`
+    `The open-file limit is ${limit} (ulimit -Hn), too low for ${c.idleConnections} ` +
+      `connections: using ${fit} instead. Raise the hard limit (e.g. in /etc/security/limits.conf) to measure the full count.`
   );
-  c.idleConnections = Math.min(c.idleConnections, fit);
-  c.broadcastClients = [...new Set(c.broadcastClients.map((n) => Math.min(n, fit)))];
+  c.idleConnections = fit;
+}
+
+/**
+ * Seconds the runs should take: warm-up, window and about half a second of
+ * start-up and connection set-up per run; idle runs are as long as opening
+ * their connections takes (about a millisecond each).
+ * @param {object[]} list scenarios
+ * @param {object} c config
+ * @returns {number}
+ */
+function estimate(list, c) {
+  let seconds = 0;
+  for (const s of list) {
+    const perRun = s.id === 'idle' ? c.idleConnections / 1000 + 1 : c.warmup + c.duration + 0.5;
+    seconds += perRun * targetsOf(s, c.implementations, c.references).length * c.rounds;
+  }
+  return seconds;
 }
 
 async function main() {
@@ -318,11 +368,15 @@ async function main() {
             .join(', ')
       );
   }
+  const runs = list.reduce((n, s) => n + targetsOf(s, c.implementations, c.references).length, 0) * c.rounds;
+  console.log(
+    `${list.length} scenario(s), ${runs} run(s) of ${c.warmup} + ${c.duration} s: about ${Math.ceil(estimate(list, c) / 60)} minute(s).`
+  );
   const started = Date.now();
   const results = [];
   const failures = new Map();
   for (const s of list) {
-    const targets = targetsOf(s, c.implementations);
+    const targets = targetsOf(s, c.implementations, c.references);
     const runs = new Map();
     const errors = new Map();
     for (let round = 1; round <= c.rounds; round++) {
@@ -333,8 +387,13 @@ async function main() {
           const r = s.kind === 'client' ? await runClient(s, target, c) : await runServer(s, target, c);
           if (!runs.has(target)) runs.set(target, []);
           runs.get(target).push(r);
-          const gen = Number.isFinite(r.genShare) ? ' gen ' + Math.round(r.genShare * 100) + '%' : '';
-          console.log(`${label}: ${report.fmt(r.value)} ${s.unit}, ${report.fmt(r.cpuPer)} CPU-µs/${s.per}${gen}`);
+          const gen =
+            (Number.isFinite(r.genShare) ? ', gen ' + Math.round(r.genShare * 100) + '%' : '') +
+            (Number.isFinite(r.genWait) ? ' (wait ' + r.genWait.toFixed(2) + ')' : '');
+          const wait = Number.isFinite(r.waitShare) ? ', wait ' + r.waitShare.toFixed(2) + ' core' : '';
+          console.log(
+            `${label}: ${report.fmt(r.value)} ${s.unit}, ${report.fmt(r.cpuPer)} CPU-µs/${s.per}${wait}${gen}`
+          );
         } catch (e) {
           const text = String((e && e.message) || e);
           errors.set(target, text);

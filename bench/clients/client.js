@@ -7,8 +7,10 @@
  *
  * Every connection keeps `window` text messages of `size` bytes in flight and
  * checks each echo. Prints one JSON object: messages and rate in the measured
- * window, and this process's CPU time (all threads) per message.
+ * window, this process's CPU time (all threads) per message, and the fraction
+ * of a core its threads sat runnable but not running.
  */
+const fs = require('fs');
 const path = require('path');
 
 /** Largest message accepted from the server. */
@@ -32,6 +34,31 @@ const TAIL = Array.from({ length: Math.max(0, size - 8) }, (_, i) => String.from
  */
 function payload(seq) {
   return (String(seq % 1e8).padStart(8, '0') + TAIL).slice(0, size);
+}
+
+/**
+ * Nanoseconds this process's threads have waited runnable for a CPU: the sum
+ * of the second field (run_delay) of /proc/self/task/<tid>/schedstat.
+ * @returns {number | null} null when the kernel has no schedstats
+ */
+function schedWaitNs() {
+  let total = 0;
+  let any = false;
+  let tasks;
+  try {
+    tasks = fs.readdirSync('/proc/self/task');
+  } catch {
+    return null;
+  }
+  for (const tid of tasks) {
+    try {
+      total += Number(fs.readFileSync('/proc/self/task/' + tid + '/schedstat', 'utf8').split(' ')[1]);
+      any = true;
+    } catch {
+      // The thread exited between the listing and the read.
+    }
+  }
+  return any && Number.isFinite(total) ? total : null;
 }
 
 let received = 0;
@@ -95,11 +122,13 @@ async function main() {
   conns.forEach(drive);
   await new Promise((r) => setTimeout(r, warmup * 1000));
   const cpu0 = process.cpuUsage();
+  const wait0 = schedWaitNs();
   const n0 = received;
   const t0 = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
+  const wait1 = schedWaitNs();
   const messages = received - n0;
   stopped = true;
   const cpuUs = cpu.user + cpu.system;
@@ -110,6 +139,7 @@ async function main() {
     client_cpu_us: cpuUs,
     client_cpu_share: cpuUs / 1e6 / elapsed,
     client_cpu_us_per_msg: messages > 0 ? cpuUs / messages : null,
+    client_wait_share: wait0 !== null && wait1 !== null ? (wait1 - wait0) / 1e9 / elapsed : null,
     client_rss_kb: Math.round(process.memoryUsage.rss() / 1024),
     errors: failure ? 1 : 0
   };

@@ -178,6 +178,35 @@ function cpuUs(pid) {
 }
 
 /**
+ * Nanoseconds the threads of `pid` have sat runnable but not running: the sum
+ * of run_delay (second field) of /proc/<pid>/task/<tid>/schedstat.
+ * @param {number} pid
+ * @returns {number | null} null when unreadable (no such process, no schedstats)
+ */
+function schedWaitNs(pid) {
+  let tasks;
+  try {
+    tasks = fs.readdirSync('/proc/' + pid + '/task');
+  } catch {
+    return null;
+  }
+  let total = 0;
+  let any = false;
+  for (const tid of tasks) {
+    try {
+      const wait = Number(fs.readFileSync('/proc/' + pid + '/task/' + tid + '/schedstat', 'utf8').split(' ')[1]);
+      if (Number.isFinite(wait)) {
+        total += wait;
+        any = true;
+      }
+    } catch {
+      // The thread exited between the listing and the read.
+    }
+  }
+  return any ? total : null;
+}
+
+/**
  * VmRSS of `pid` in KiB.
  * @param {number} pid
  * @returns {number | null}
@@ -191,4 +220,4 @@ function rssKb(pid) {
   }
 }
 
-module.exports = { LOADGEN, ROOT, startServer, runJson, cpuUs, rssKb };
+module.exports = { LOADGEN, ROOT, startServer, runJson, cpuUs, schedWaitNs, rssKb };

@@ -8,6 +8,9 @@ const { LABELS, scenarios } = require('./scenarios');
 /** Generator CPU share above which a run may measure the generator, not the server. */
 const GEN_LIMIT = 0.85;
 
+/** Generator scheduler wait (fraction of a core) above which it was short of CPU: other load on its core. */
+const GEN_WAIT_LIMIT = 0.25;
+
 /** Bar colours per target in the chart. */
 const COLORS = {
   'websocket-rs': '#d9480f',
@@ -42,6 +45,107 @@ function fmtRatio(r) {
 }
 
 /**
+ * Formats a scheduler-wait share (fraction of a core).
+ * @param {number | null | undefined} v
+ * @returns {string}
+ */
+function fmtWait(v) {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2);
+}
+
+/** How the targets' references are named in the targets table. */
+const REF_NAMES = { ws: 'ws', net: 'Node `net` echo', native: 'the native Rust echo' };
+
+/**
+ * Judges one target of a scenario: websocket-rs's figure divided by the
+ * reference's, against the bound the issue sets.
+ * @param {object} s aggregated scenario
+ * @param {object} check see scenarios.js (Check)
+ * @returns {{ours: object | null, ref: object | null, ratio: number | null, status: 'met' | 'missed' | 'not measured'}}
+ */
+function judge(s, check) {
+  const ok = (name) => s.targets.find((t) => t.target === name && t.status === 'ok') || null;
+  const ours = ok('websocket-rs');
+  const ref = ok(check.vs);
+  const a = ours && ours[check.field];
+  const b = ref && ref[check.field];
+  const ratio = Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0 ? a / b : null;
+  let status = 'not measured';
+  if (ratio !== null) {
+    const met = check.min !== undefined ? ratio >= check.min : ratio <= check.max;
+    status = met ? 'met' : 'missed';
+  }
+  return { ours, ref, ratio, status };
+}
+
+/**
+ * The text of a target, e.g. "≥ 8× ws".
+ * @param {object} check
+ * @returns {string}
+ */
+function targetText(check) {
+  const bound = check.min !== undefined ? '≥ ' + check.min : '≤ ' + check.max;
+  return bound + '× ' + REF_NAMES[check.vs];
+}
+
+/**
+ * One target's figure of one target server, with its CPU time per message and
+ * scheduler wait beside it (memory alone for the idle row).
+ * @param {object} s aggregated scenario
+ * @param {object} check
+ * @param {object | null} t the target's statistics
+ * @returns {string}
+ */
+function figure(s, check, t) {
+  if (!t) return 'not measured';
+  const v = t[check.field];
+  const flag = t.genFlag ? ' ⚠' : '';
+  if (s.id === 'idle') return fmt(v) + ' ' + s.unit + flag;
+  const cpu = fmt(t.cpuPer) + ' CPU-µs/' + s.per;
+  const text = check.field === 'cpuPer' ? cpu : fmt(v) + ' ' + s.unit + ', ' + cpu;
+  return text + ', wait ' + fmtWait(t.waitShare) + flag;
+}
+
+/**
+ * The targets table: one row per target of the issues, websocket-rs against
+ * its reference, with the ratio, the target and whether it is met.
+ * @param {object} result
+ * @returns {string[][]}
+ */
+function targets(result) {
+  const out = [['workload', 'figure', 'websocket-rs', 'reference', 'ratio', 'target', 'result']];
+  for (const s of result.scenarios) {
+    for (const check of s.checks || []) {
+      const j = judge(s, check);
+      const what = check.field === 'cpuPer' ? 'CPU-µs/' + s.per : s.unit;
+      const refLabel = LABELS[check.vs] || check.vs;
+      out.push([
+        s.title,
+        what,
+        figure(s, check, j.ours),
+        refLabel + ': ' + figure(s, check, j.ref),
+        fmtRatio(j.ratio),
+        targetText(check) + ' (#' + check.issue + ')',
+        j.status === 'met' ? '✓ met' : j.status === 'missed' ? '✗ missed' : '– not measured'
+      ]);
+    }
+  }
+  return out;
+}
+
+/**
+ * How many targets the run met, as a sentence.
+ * @param {object} result
+ * @returns {string}
+ */
+function tally(result) {
+  const all = result.scenarios.flatMap((s) => (s.checks || []).map((c) => judge(s, c).status));
+  const met = all.filter((x) => x === 'met').length;
+  const unmeasured = all.filter((x) => x === 'not measured').length;
+  return `${met} of ${all.length} targets met` + (unmeasured ? ` (${unmeasured} not measured).` : '.');
+}
+
+/**
  * The rows of one scenario's table: a header row, then one row per target.
  * @param {object} s aggregated scenario
  * @returns {string[][]}
@@ -49,7 +153,7 @@ function fmtRatio(r) {
 function rows(s) {
   const head = ['target', s.unit + ' (median)', 'min–max', 'vs ws'];
   if (s.extra) head.push(s.extraLabel || s.extra);
-  head.push('CPU-µs/' + s.per, 'CPU vs ws', 'RSS MiB', 'runs');
+  head.push('CPU-µs/' + s.per, 'CPU vs ws', 'wait (core)', 'main thread', 'RSS MiB', 'runs');
   const out = [head];
   for (const t of s.targets) {
     const label = LABELS[t.target] || t.target;
@@ -61,7 +165,14 @@ function rows(s) {
     }
     const row = [label + (t.genFlag ? ' ⚠' : ''), fmt(t.median), fmt(t.min) + '–' + fmt(t.max), fmtRatio(t.ratio)];
     if (s.extra) row.push(fmt(t.extraMedian));
-    row.push(fmt(t.cpuPer), fmtRatio(t.cpuRatio), t.rssKb === null ? '–' : (t.rssKb / 1024).toFixed(0), String(t.runs));
+    row.push(
+      fmt(t.cpuPer),
+      fmtRatio(t.cpuRatio),
+      fmtWait(t.waitShare),
+      fmtWait(t.mainWait),
+      t.rssKb === null || t.rssKb === undefined ? '–' : (t.rssKb / 1024).toFixed(0),
+      String(t.runs)
+    );
     out.push(row);
   }
   return out;
@@ -117,14 +228,21 @@ function mdTable(table) {
  */
 function terminal(result) {
   const parts = [];
+  const goals = targets(result);
+  if (goals.length > 1) {
+    parts.push('\nTargets (websocket-rs / reference): ' + tally(result) + '\n' + textTable(goals));
+  }
   for (const s of result.scenarios) {
     parts.push('\n' + s.title + ' — ' + s.what + '\n' + textTable(rows(s)));
   }
   parts.push(
     '\n"vs ws" > 1 means better than ws (more per second, or less time, memory or CPU). ' +
-      '⚠ = the generator used more than ' +
+      '⚠ = in some run the generator used more than ' +
       GEN_LIMIT * 100 +
-      " % of its core in some run (the number may be the generator's limit)."
+      ' % of its core, or waited for it more than ' +
+      GEN_WAIT_LIMIT +
+      " of the window (the number may be the generator's limit). " +
+      "wait = fraction of a core the server's threads sat runnable but not running in the window."
   );
   return parts.join('\n');
 }
@@ -253,24 +371,40 @@ function summary(result) {
  */
 function markdown(result, chartPath) {
   const m = result.machine;
+  const c = result.config;
+  const v = m.versions || {};
+  const bufferutil = v.bufferutil
+    ? `with bufferutil ${v.bufferutil}`
+    : 'without bufferutil (not installed: ws masks and unmasks in JavaScript)';
   const lines = [
     '# Benchmarks',
     '',
     '<!-- Generated by `npm run bench` (bench/run.js) from bench/results/latest.json. Do not edit by hand. -->',
     '',
-    `Generated ${result.generated} by \`${result.command}\`.`,
+    `Generated ${result.generated} by \`${result.command}\` (${result.seconds} s).`,
+    '',
+    '## Targets',
+    '',
+    'Each target of issue 14 (the event-loop transport) and issue 10 (memory per idle connection) as websocket-rs ' +
+      "divided by the reference's figure, from this run. The server's scheduler wait (fraction of a core its threads " +
+      'sat runnable but not running during the measured window) is beside each rate. ' +
+      tally(result),
+    '',
+    mdTable(targets(result)),
     '',
     `![Compared with ws](${chartPath})`,
     '',
     '## Machine and settings',
     '',
     `- CPU: ${m.cpu} (${m.cores} cores), ${m.memoryGiB} GiB memory, Linux ${m.kernel}`,
-    `- Node ${m.node}, ${m.rustc}; servers pinned to core 0, generator to core 1 (\`taskset\`)`,
+    `- Node ${m.node}, ${m.rustc}; ws ${v.ws || '?'} ${bufferutil}; websocket ${v.websocket || '?'}`,
+    '- Servers pinned to core 0, the generator (or the client under test) to core 1 (`taskset`)',
     `- Load average before / after: ${m.loadBefore} / ${m.loadAfter} (other work on the machine adds noise)`,
-    `- ${result.config.rounds} round(s), implementations interleaved within each round; ${result.config.duration} s measured after ${result.config.warmup} s warm-up per run; ${result.config.connections} connections for the pipelined echoes`,
-    '- Numbers are medians over the rounds, with min–max. "vs ws" > 1 means better than ws (more per second, or less time, memory or CPU).',
-    '- CPU-µs is the CPU time of the server process (all threads, from `/proc`) over the measured window, divided by messages (or connections); for the client scenario it is the client process.',
-    `- ⚠ marks a target where the generator used more than ${GEN_LIMIT * 100} % of its core in some run: its number may be the generator's limit.`,
+    `- ${c.rounds} round(s), targets interleaved within each round; ${c.duration} s measured after ${c.warmup} s warm-up per run`,
+    '- Numbers are medians over the rounds, with min–max. In the summary and the per-scenario tables "vs ws" > 1 means better than ws (more per second, or less time, memory or CPU); the targets table above divides websocket-rs by the reference as the issues state the targets.',
+    '- CPU-µs is the CPU time of the server process (all threads, from `/proc/<pid>/task/*/schedstat`) over the measured window, divided by messages, deliveries or connections; for the client scenario it is the client process.',
+    '- wait is the growth of `run_delay` (second field of `/proc/<pid>/task/*/schedstat`, summed over the threads) over the measured window, divided by the window: the fraction of a core the threads sat runnable but not running. Threads of one process queueing for the one core they share show up here (so does other load on core 0). "main thread" is the part of it of the process\'s main thread (the JS thread of a Node server).',
+    `- ⚠ marks a target where, in some run, the generator used more than ${GEN_LIMIT * 100} % of its core or sat runnable but not running for more than ${GEN_WAIT_LIMIT} of the window (other load on core 1): its number may be the generator's limit.`,
     ''
   ];
   if (result.unavailable.length) {
@@ -288,22 +422,29 @@ function markdown(result, chartPath) {
     '## Method',
     '',
     "- `bench/loadgen` is a small Rust program with its own WebSocket framing (it does not use this package's protocol crate), so every server is measured by the same neutral client. It masks every frame it sends and checks every byte of every echo (sequence numbers catch lost or reordered messages).",
-    '- The references show the ceiling: `native` is `loadgen serve`, a minimal Rust WebSocket echo server; `net` is a raw TCP echo in Node (`bench/servers/net-echo.js`, no framing), driven in raw mode where a "message" is the same number of bytes.',
-    '- The servers under test are `bench/servers/echo.js <impl>` with compression off and the limits raised to 64 MiB; `websocket` and `websocket-rs` use their default fragmentation of outgoing messages (16 KiB frames).',
+    '- The references show the ceiling: `native` is `loadgen serve`, a minimal Rust WebSocket echo server (tokio, one thread); `net` is a raw TCP echo in Node (`bench/servers/net-echo.js`, no framing), driven in raw mode where a "message" is the same number of bytes.',
+    '- The servers under test are `bench/servers/echo.js <impl>` with compression off, keepalive off and the limits raised to 64 MiB; `websocket` and `websocket-rs` use their default fragmentation of outgoing messages (16 KiB frames). Every message goes through a JavaScript handler that sends it back.',
+    '- Broadcast: one client sends `broadcast:100:128`; the server sends 100 text messages of 128 B to every client in one synchronous run (`broadcastUTF` 100 times on websocket and websocket-rs, 100 loops over `wss.clients` on ws). The generator times each repetition from the trigger until the last client got the last message and runs them back to back; deliveries/s counts every message received by every client over the whole repetitions inside the window.',
+    '- Connect: 10 generator workers each connect, complete the opening handshake, send a close frame and wait for the close frame and the end of the stream, then start over (at most 25 000 connections per run, so ephemeral ports stay free).',
+    "- Idle: the generator opens the connections (64 handshakes at a time), waits, and reads the growth of the server's anonymous RSS.",
     '- Each run starts a fresh server, so memory and JIT state do not carry over from another scenario.',
     '- On a shared machine the rates move with whatever else runs (see the load average above); CPU-µs per message moves much less, so compare that first. Latency tails (p99) mostly show scheduling noise here.',
     '',
     '## Running it',
     '',
-    '`npm run bench` builds `bench/loadgen` (`cargo build --release -p loadgen`) and runs everything (about 20 minutes). Options, as environment variables:',
+    '`npm run bench` builds `bench/loadgen` (`cargo build --release -p loadgen`) and runs everything; this run took ' +
+      Math.round(result.seconds / 60) +
+      ' minute(s). Options, as environment variables:',
     '',
-    '- `BENCH_QUICK=1`: about a minute (short windows, one round, 2 000 instead of 10 000 connections).',
+    '- `BENCH_QUICK=1`: about a minute (0.6 s windows, one round, 2 000 instead of 10 000 idle connections); only to check that everything runs.',
     '- `BENCH_SCENARIOS=echo,throughput-1m`: only these scenario ids (a prefix selects several): ' +
       scenarios(result.config)
-        .map((s) => '`' + s.id + '`')
+        .map((x) => '`' + x.id + '`')
         .join(', ') +
       '.',
-    '- `BENCH_DURATION=5` (measured seconds per run), `BENCH_ROUNDS=3`, `BENCH_CONNECTIONS=100`, `BENCH_IMPLS=websocket-rs,ws`.',
+    '- `BENCH_IMPLS=websocket-rs,ws,net`: only these targets (`websocket-rs`, `websocket`, `ws`); naming references (`native`, `net`) keeps only those, otherwise every reference a scenario has runs.',
+    '- `BENCH_DURATION=5` (measured seconds per run), `BENCH_ROUNDS=3`, `BENCH_CONNECTIONS=32` (connections of the 64 B and 4 KiB echoes and of the client echo).',
+    '- `node bench/run.js --report` renders this page and the chart again from `bench/results/latest.json` without running anything.',
     '',
     'The raw results of the last run are in `bench/results/latest.json` (not committed).',
     ''
@@ -311,4 +452,4 @@ function markdown(result, chartPath) {
   return lines.join('\n');
 }
 
-module.exports = { GEN_LIMIT, terminal, chart, markdown, summary, fmt };
+module.exports = { GEN_LIMIT, GEN_WAIT_LIMIT, terminal, chart, markdown, summary, targets, judge, fmt };

@@ -48,15 +48,15 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> io::Result<(Stri
         if buf.len() > MAX_HEAD {
             return Err(invalid("HTTP head too large"));
         }
-        let mut chunk = [0u8; 2048];
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
+        // Read straight into the heap buffer: a stack array here would live
+        // in every connection task's future for the task's whole life.
+        buf.reserve(2048);
+        if stream.read_buf(&mut buf).await? == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "connection closed during the handshake",
             ));
         }
-        buf.extend_from_slice(chunk.get(..n).unwrap_or(&[]));
     }
 }
 

@@ -129,7 +129,9 @@ async fn sink(
 
 /// Broadcast: `connections` clients; the first sends `broadcast:<count>:<size>`
 /// and the server sends `count` text messages of `size` bytes to every
-/// client. Timed until all arrived, `reps` times.
+/// client. Each repetition is timed until all arrived; repetitions run back
+/// to back through the warm-up, then through the measured window (at least
+/// `reps` of them).
 pub async fn broadcast(o: &Opts) -> io::Result<Obj> {
     let conns = open_many(o, o.connections).await?;
     let counters = Counters::new();
@@ -162,13 +164,25 @@ pub async fn broadcast(o: &Opts) -> io::Result<Obj> {
         text.as_bytes(),
         Some(rng.mask()),
     );
-    let mut times_ms = Vec::with_capacity(o.reps);
-    let a = Mark::now(o.pid, &counters);
+    let mut times_ms = Vec::new();
+    let measure_from = Instant::now() + o.warmup;
+    let mut a: Option<Mark> = None;
     let mut failure = None;
-    for rep in 0..o.reps {
-        shared
-            .target
-            .store(per_round * (rep as u64 + 1), Ordering::Relaxed);
+    let mut rep = 0u64;
+    loop {
+        let now = Instant::now();
+        if a.is_none() && now >= measure_from {
+            a = Some(Mark::now(o.pid, &counters));
+        }
+        // The window holds whole repetitions: it ends after the first one
+        // that finishes past `duration`, and holds at least `reps` of them.
+        if let Some(m) = &a {
+            if now >= m.sample.at + o.duration && times_ms.len() >= o.reps {
+                break;
+            }
+        }
+        rep += 1;
+        shared.target.store(per_round * rep, Ordering::Relaxed);
         let t0 = Instant::now();
         let Some(first) = writers.first_mut() else {
             break;
@@ -193,9 +207,12 @@ pub async fn broadcast(o: &Opts) -> io::Result<Obj> {
         if failure.is_some() {
             break;
         }
-        times_ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if a.is_some() {
+            times_ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
     }
     let b = Mark::now(o.pid, &counters);
+    let a = a.unwrap_or(b);
     let _ = stop_tx.send(true);
     for t in tasks {
         let _ = t.await;
@@ -217,12 +234,16 @@ pub async fn broadcast(o: &Opts) -> io::Result<Obj> {
         .num("median_ms", median)
         .num("min_ms", times_ms.first().copied().unwrap_or(f64::NAN))
         .num("max_ms", times_ms.last().copied().unwrap_or(f64::NAN))
-        .num(
-            "deliveries_per_s",
-            if median > 0.0 {
-                per_round as f64 / (median / 1000.0)
+        // Every message counted is one delivery to one client; the window
+        // holds whole repetitions, each timed from its trigger until the
+        // last client got the last message.
+        .num("deliveries_per_s", {
+            let elapsed = b.sample.at.duration_since(a.sample.at).as_secs_f64();
+            let delivered = b.messages.saturating_sub(a.messages);
+            if elapsed > 0.0 {
+                delivered as f64 / elapsed
             } else {
                 f64::NAN
-            },
-        ))
+            }
+        }))
 }

@@ -79,8 +79,14 @@ impl Mark {
 }
 
 /// The fields every scenario reports about a window from `a` to `b`:
-/// elapsed time, messages and bytes, rates, server CPU time and RSS, and the
-/// generator's own CPU share (above ~0.85 the generator may be the limit).
+/// elapsed time, messages and bytes, rates, server CPU time, scheduler wait
+/// and RSS, and the generator's own CPU share and scheduler wait (above ~0.85
+/// of a core busy, or a large wait, the generator may be the limit).
+///
+/// `server_wait_share` is the fraction of a core the server's threads spent
+/// runnable but not running during the window (sum of their `run_delay`
+/// growth divided by the window): threads of one process queueing for the
+/// same core show up here, as does other load on that core.
 pub fn window(a: &Mark, b: &Mark, counters: &Counters) -> Obj {
     let elapsed = b.sample.at.duration_since(a.sample.at).as_secs_f64();
     let messages = b.messages.saturating_sub(a.messages);
@@ -96,7 +102,15 @@ pub fn window(a: &Mark, b: &Mark, counters: &Counters) -> Obj {
         (Some(x), Some(y)) => Some(y.saturating_sub(x)),
         _ => None,
     };
+    let server_wait = match (a.sample.server_wait_us, b.sample.server_wait_us) {
+        (Some(x), Some(y)) => Some(y.saturating_sub(x)),
+        _ => None,
+    };
     let gen_cpu = b.sample.self_cpu_us.saturating_sub(a.sample.self_cpu_us);
+    let gen_wait = match (a.sample.self_wait_us, b.sample.self_wait_us) {
+        (Some(x), Some(y)) => y.saturating_sub(x) as f64 / 1e6 / elapsed.max(1e-9),
+        _ => f64::NAN,
+    };
     let mut o = Obj::new()
         .num("elapsed_s", elapsed)
         .int("messages", messages)
@@ -115,10 +129,23 @@ pub fn window(a: &Mark, b: &Mark, counters: &Counters) -> Obj {
                 _ => f64::NAN,
             },
         )
+        .opt("server_wait_us", server_wait)
+        .num(
+            "server_wait_share",
+            server_wait.map_or(f64::NAN, |w| w as f64 / 1e6 / elapsed),
+        )
+        .num(
+            "server_main_wait_share",
+            match (a.sample.server_main_wait_us, b.sample.server_main_wait_us) {
+                (Some(x), Some(y)) => y.saturating_sub(x) as f64 / 1e6 / elapsed,
+                _ => f64::NAN,
+            },
+        )
         .opt("server_rss_start_kb", a.sample.server_rss_kb)
         .opt("server_rss_kb", b.sample.server_rss_kb)
         .int("gen_cpu_us", gen_cpu)
         .num("gen_cpu_share", gen_cpu as f64 / 1e6 / elapsed.max(1e-9))
+        .num("gen_wait_share", gen_wait)
         .int("errors", counters.errors.load(Ordering::Relaxed));
     if let Some(e) = counters.first_error() {
         o = o.str("first_error", &e);

@@ -30,7 +30,8 @@ pub struct Opts {
     pub warmup: Duration,
     /// Broadcast: messages per trigger. `--count`, default 1.
     pub count: usize,
-    /// Broadcast: triggers (timed repetitions). `--reps`, default 5.
+    /// Broadcast: fewest timed repetitions in the measured window (more run
+    /// while the window lasts). `--reps`, default 3.
     pub reps: usize,
     /// Idle: seconds to let the server settle before reading its RSS. `--hold`, default 1.
     pub hold: Duration,
@@ -86,7 +87,7 @@ impl Opts {
             duration: Duration::from_secs(5),
             warmup: Duration::from_secs(1),
             count: 1,
-            reps: 5,
+            reps: 3,
             hold: Duration::from_secs(1),
             max: 30_000,
             lifetime: Duration::from_secs(3600),

@@ -58,21 +58,25 @@ pub async fn serve(o: &Opts) -> io::Result<()> {
 
 async fn handle(mut stream: TcpStream, id: u64, hub: &Hub) -> io::Result<()> {
     stream.set_nodelay(true)?;
-    let (head, rest) = conn::read_head(&mut stream).await?;
-    let Some(key) = conn::header_value(&head, "sec-websocket-key") else {
-        stream
-            .write_all(
-                b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
-            )
-            .await?;
-        return Err(bad("not a WebSocket upgrade"));
+    // The handshake's texts are dropped before the connection settles in.
+    let rest = {
+        let (head, rest) = conn::read_head(&mut stream).await?;
+        let Some(key) = conn::header_value(&head, "sec-websocket-key") else {
+            stream
+                .write_all(
+                    b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+                )
+                .await?;
+            return Err(bad("not a WebSocket upgrade"));
+        };
+        let response = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Accept: {}\r\n\r\n",
+            conn::accept_key(key)
+        );
+        stream.write_all(response.as_bytes()).await?;
+        rest
     };
-    let response = format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Accept: {}\r\n\r\n",
-        conn::accept_key(key)
-    );
-    stream.write_all(response.as_bytes()).await?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     if let Ok(mut h) = hub.lock() {
         h.insert(id, tx);
@@ -115,7 +119,14 @@ async fn handle(mut stream: TcpStream, id: u64, hub: &Hub) -> io::Result<()> {
             out.clear();
         }
         tokio::select! {
-            r = reader.fill(&mut stream) => if r? == 0 { return Ok(()) },
+            // Wait for readiness before `fill` reserves its read buffer, so an
+            // idle connection holds no buffer (the idle scenario measures it).
+            r = stream.readable() => {
+                r?;
+                if reader.fill(&mut stream).await? == 0 {
+                    return Ok(());
+                }
+            }
             m = rx.recv() => {
                 let Some(frames) = m else { return Ok(()) };
                 out.extend_from_slice(&frames);
