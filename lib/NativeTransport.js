@@ -348,7 +348,7 @@ NativeSocket.prototype._settle = function (seq, err) {
  */
 NativeSocket.prototype._flush = function (callbacks) {
   const seq = callbacks.length > 0 ? this._addCallbacks(callbacks) : 0;
-  const queued = native.ioFlush(this._connection._native, seq, false);
+  const queued = native.ioFlush(this._id, seq, false);
   if (queued === 0) {
     // Written straight away: nothing is pending, every callback is due.
     if (this._written !== null) process.nextTick(settleUpTo, this, this._seq);
@@ -357,7 +357,7 @@ NativeSocket.prototype._flush = function (callbacks) {
   if (queued <= HIGH_WATER_MARK) return true;
   if (!this._wantDrain) {
     this._wantDrain = true;
-    native.ioFlush(this._connection._native, 0, true);
+    native.ioFlush(this._id, 0, true);
   }
   return false;
 };

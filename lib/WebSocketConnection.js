@@ -694,7 +694,12 @@ WebSocketConnection.prototype._destroySocketSoon = function () {
  * @param {function(Error=)} [cb] called once the message is written
  */
 WebSocketConnection.prototype.sendUTF = function (data, cb) {
-  const ok = native.connSendText(this._native, data.toString());
+  const socket = this.socket;
+  // On the event-loop transport the socket's id is the cheapest handle (lib/NativeTransport.js).
+  const ok =
+    socket.isNative === true && socket._id !== 0
+      ? native.ioSendText(socket._id, data.toString())
+      : native.connSendText(this._native, data.toString());
   this._afterSend(ok, cb);
 };
 
@@ -707,7 +712,11 @@ WebSocketConnection.prototype.sendBytes = function (data, cb) {
   if (!Buffer.isBuffer(data)) {
     throw new Error('You must pass a Node Buffer object to WebSocketConnection.prototype.sendBytes()');
   }
-  const ok = native.connSendBytes(this._native, data);
+  const socket = this.socket;
+  const ok =
+    socket.isNative === true && socket._id !== 0
+      ? native.ioSendBytes(socket._id, data)
+      : native.connSendBytes(this._native, data);
   this._afterSend(ok, cb);
 };
 

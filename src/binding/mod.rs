@@ -5,6 +5,7 @@ pub mod client;
 pub mod connection;
 pub mod frame;
 pub mod handshake;
+pub mod hot;
 pub mod rng;
 pub mod transport;
 
@@ -14,4 +15,10 @@ use napi_derive::napi;
 #[napi(catch_unwind)]
 pub fn native_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Adds the hand-written hot-path functions (see [`hot`]) to the exports.
+#[napi(module_exports)]
+pub fn init(exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
+    hot::register(&env, &exports)
 }

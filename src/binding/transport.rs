@@ -31,7 +31,11 @@ pub fn hub_create(env: Env, deliver: Function<Unknown, Unknown>) -> Result<Exter
     // live function value of this call.
     let hub = unsafe { Hub::create(env.raw(), deliver.raw())? };
     let for_cleanup = Rc::clone(&hub);
-    env.add_env_cleanup_hook(for_cleanup, |h| h.close_all())?;
+    env.add_env_cleanup_hook(for_cleanup, |h| {
+        h.close_all();
+        crate::io::hub::set_current(None);
+    })?;
+    crate::io::hub::set_current(Some(Rc::clone(&hub)));
     Ok(External::new(HubHandle(hub)))
 }
 
@@ -113,16 +117,6 @@ pub fn io_adopt(
     let id = socket.id;
     handle.io = Some(socket);
     Ok(id)
-}
-
-/// Writes what the core has queued, at once where the socket takes it.
-/// `seq` (when non-zero) is reported back in a `WRITTEN` event once those
-/// bytes are written, if they are not written now; `want_drain` asks for that
-/// report even without a new `seq`. Returns the bytes still queued (0: all
-/// written already).
-#[napi(catch_unwind)]
-pub fn io_flush(handle: &External<NativeConnection>, seq: u32, want_drain: bool) -> Result<f64> {
-    Ok(socket_of(handle)?.flush(seq, want_drain) as f64)
 }
 
 /// Bytes queued for this connection and not yet written to the socket.

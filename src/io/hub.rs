@@ -17,6 +17,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
@@ -60,7 +61,7 @@ pub struct Hub {
 #[derive(Default)]
 struct HubState {
     batch: Batch,
-    sockets: HashMap<u32, Rc<Socket>>,
+    sockets: HashMap<u32, Rc<Socket>, BuildHasherDefault<IdHasher>>,
     next_id: u32,
     check_on: bool,
     idle_on: bool,
@@ -185,6 +186,11 @@ impl Hub {
     pub fn unregister(&self, id: u32) {
         let removed = self.st.borrow_mut().sockets.remove(&id);
         drop(removed);
+    }
+
+    /// The open socket with this id.
+    pub fn socket(&self, id: u32) -> Option<Rc<Socket>> {
+        self.st.borrow().sockets.get(&id).cloned()
     }
 
     /// The open sockets among `ids` (unknown or closed ones are skipped).
@@ -412,6 +418,42 @@ impl Hub {
             self.uv.close(self.idle.get(), on_hub_handle_closed);
         }
     }
+}
+
+/// Socket ids are small sequential numbers: they are their own hash.
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
+    }
+}
+
+thread_local! {
+    /// The hub of the environment running on this thread (Node runs one
+    /// environment per thread: the main thread or a worker's).
+    static CURRENT: RefCell<Option<Rc<Hub>>> = const { RefCell::new(None) };
+}
+
+/// Makes `hub` this thread's hub (see [`with_current`]).
+pub fn set_current(hub: Option<Rc<Hub>>) {
+    CURRENT.with(|c| *c.borrow_mut() = hub);
+}
+
+/// The socket `id` of this thread's hub, if open.
+pub fn current_socket(id: u32) -> Option<Rc<Socket>> {
+    CURRENT.with(|c| c.borrow().as_ref().and_then(|h| h.socket(id)))
 }
 
 /// Runs `f`, containing a panic (which must never unwind into libuv).

@@ -469,6 +469,12 @@ impl Socket {
         queued
     }
 
+    /// Queues a message (framed by the core); false when closed or the
+    /// connection no longer sends data.
+    pub fn send_message(&self, binary: bool, payload: &[u8]) -> bool {
+        !self.is_closed() && lock(&self.conn).send_message(binary, payload)
+    }
+
     /// Queues encoded frames (a broadcast); they are written by
     /// [`Hub::flush_dirty`] at the end of this synchronous JS run, so many
     /// broadcasts in one run reach each peer in one system call.
