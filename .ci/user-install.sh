@@ -22,6 +22,21 @@ platform=$(node -p 'require("./lib/platform").platformName()')
 main="$repo/dist/websocket-rs-$version.tgz"
 binary="$repo/dist/websocket-rs-$platform-$version.tgz"
 ls -l "$main" "$binary"
+# The published manifests: every platform package an exact-version optional
+# dependency; the binary package installable only where it runs.
+tar -xzOf "$main" package/package.json | node -e "
+  const m = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+  const names = m.napi.targets.map((t) => 'websocket-rs-' + require('./lib/platform').fromTriple(t).name);
+  const expected = Object.fromEntries(names.map((n) => [n, m.version]));
+  require('assert').deepStrictEqual(m.optionalDependencies, expected);
+  require('assert').deepStrictEqual(Object.keys(m.scripts), ['build']);
+"
+tar -xzOf "$binary" package/package.json | node -e "
+  const p = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+  const t = require('./lib/platform').fromTriple(require('./package.json').napi.targets.find(
+    (x) => require('./lib/platform').fromTriple(x).name === '$platform'));
+  require('assert').deepStrictEqual([p.os, p.cpu, p.libc, p.main], [[t.os], [t.cpu], t.libc && [t.libc], 'websocket-rs.$platform.node']);
+"
 
 # The unchanged program really is a `websocket` program: it runs on websocket 1.0.35 (a dev dependency).
 NODE_PATH="$repo/node_modules" node __test__/install/echo.js
