@@ -45,7 +45,14 @@ test('the packed files are what the entry points, deep requires and a source bui
   const entries = [pkg.main, pkg.types, ...Object.values(pkg.exports['.'])].map((f) => f.replace(/^\.\//, ''));
   for (const f of entries) assert.ok(files.includes(f), f + ' is packed');
   for (const f of walk('lib')) assert.ok(files.includes(f), f + ' is packed (lib/ ships whole for deep requires)');
-  for (const f of ['Cargo.toml', 'Cargo.lock', 'build.rs', 'scripts/build.js', ...walk('src'), ...walk('crates/wsproto/src')]) {
+  for (const f of [
+    'Cargo.toml',
+    'Cargo.lock',
+    'build.rs',
+    'scripts/build.js',
+    ...walk('src'),
+    ...walk('crates/wsproto/src')
+  ]) {
     assert.ok(files.includes(f), f + ' is packed (building from source)');
   }
   for (const f of files) {
@@ -74,7 +81,10 @@ test('napi.targets name the napi-rs platform packages with os, cpu and libc', ()
 test('this machine is named as its binary is', () => {
   const name = platformName();
   assert.ok(name.startsWith(process.platform + '-' + process.arch), name);
-  assert.ok(fs.existsSync(path.join(root, 'websocket-rs.' + name + '.node')), 'npm install built websocket-rs.' + name + '.node');
+  assert.ok(
+    fs.existsSync(path.join(root, 'websocket-rs.' + name + '.node')),
+    'npm install built websocket-rs.' + name + '.node'
+  );
 });
 
 /**
@@ -143,7 +153,10 @@ test('with no binary the loader throws one error naming the platform and what to
   assert.strictEqual(r.code, 'WEBSOCKET_RS_NO_BINARY');
   assert.match(r.message, new RegExp('^websocket-rs: no native addon for ' + name + ' \\(Node\\.js '));
   assert.ok(r.message.includes('websocket-rs-' + name + '@' + pkg.version + ', an optional dependency'), r.message);
-  assert.ok(r.message.includes('websocket-rs-' + name + '@0.0.1 is installed, but websocket-rs ' + pkg.version), r.message);
+  assert.ok(
+    r.message.includes('websocket-rs-' + name + '@0.0.1 is installed, but websocket-rs ' + pkg.version),
+    r.message
+  );
   assert.ok(r.message.includes('scripts' + path.sep + 'build.js'), r.message);
 });
 

@@ -10,8 +10,9 @@
  *   Rust sources ship in the package and this builds them with cargo directly.
  *   It never runs by itself when the package is installed.
  *
- * `--debug` builds without optimisations. Fails with a clear message when the
- * Rust toolchain is missing.
+ * `--debug` builds without optimisations. In the repository, other arguments go
+ * to `napi build` (the release workflow passes `--target <triple>` and a cross
+ * option). Fails with a clear message when the Rust toolchain is missing.
  */
 const { spawnSync } = require('child_process');
 const path = require('path');
@@ -20,6 +21,7 @@ const { isMusl, platformName } = require('../lib/platform');
 
 const root = path.join(__dirname, '..');
 const debug = process.argv.includes('--debug');
+const napiArgs = process.argv.slice(2).filter((a) => a !== '--debug');
 
 const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
 if (cargo.error || cargo.status !== 0) {
@@ -44,10 +46,14 @@ function run(cmd, args, env) {
 
 const cli = path.join(root, 'node_modules', '@napi-rs', 'cli', 'dist', 'cli.js');
 if (fs.existsSync(cli)) {
-  const args = [cli, 'build', '--platform', '--no-js', '--dts', 'binding.d.ts'];
+  const args = [cli, 'build', '--platform', '--no-js', '--dts', 'binding.d.ts', ...napiArgs];
   if (!debug) args.push('--release');
   run(process.execPath, args);
   process.exit(0);
+}
+if (napiArgs.length) {
+  console.error('websocket-rs: ' + napiArgs.join(' ') + ' needs the napi CLI of a clone of the repository.');
+  process.exit(1);
 }
 
 // An installed package: no napi CLI. Build the library with cargo and copy it

@@ -10,7 +10,10 @@
  *   so package managers install it only where it runs.
  * The release workflow runs this on each target and publishes the tarballs.
  *
- * `--no-build` packs the binary already in the package folder.
+ * `--no-build` packs the binary already in the package folder. Other
+ * arguments go to scripts/build.js (napi build): with `--target <triple>` the
+ * platform package is the one of that target, e.g.
+ * `npm run package -- --target aarch64-unknown-linux-musl -x`.
  */
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -63,15 +66,20 @@ function pack(dir) {
 
 const main = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const targets = main.napi.targets.map(fromTriple);
-const name = platformName();
-const here = targets.find((t) => t.name === name);
+const buildArgs = process.argv.slice(2).filter((a) => a !== '--no-build');
+const t = Math.max(buildArgs.indexOf('--target'), buildArgs.indexOf('-t'));
+const name = t >= 0 ? fromTriple(buildArgs[t + 1] || '').name : platformName();
+const here = targets.find((x) => x.name === name);
 if (!here) {
   console.error('websocket-rs: ' + name + ' is not in package.json napi.targets; there is no binary package for it.');
   process.exit(1);
 }
 
 if (!process.argv.includes('--no-build')) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'build.js'), ...buildArgs], {
+    cwd: root,
+    stdio: 'inherit'
+  });
   if (r.status !== 0) process.exit(1);
 }
 const binary = 'websocket-rs.' + name + '.node';
