@@ -11,12 +11,15 @@
 # package's optional dependency, as it will from the registry. npm and pnpm
 # skip the other platforms' optional dependencies (not published yet, and not
 # for this platform anyway).
+#
+# `--prebuilt`: use the tarballs already in dist/ (the release workflow's test
+# jobs, which have no Rust toolchain and no dev dependencies).
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/.." && { pwd -W 2>/dev/null || pwd; })
 PNPM=pnpm@12.26.0
 
 cd "$repo"
-npm run package --silent
+if [ "${1:-}" != --prebuilt ]; then npm run package --silent; fi
 version=$(node -p 'require("./package.json").version')
 platform=$(node -p 'require("./lib/platform").platformName()')
 main="$repo/dist/websocket-rs-$version.tgz"
@@ -39,13 +42,13 @@ tar -xzOf "$binary" package/package.json | node -e "
 "
 
 # The unchanged program really is a `websocket` program: it runs on websocket 1.0.35 (a dev dependency).
-NODE_PATH="$repo/node_modules" node __test__/install/echo.js
+if [ -d node_modules/websocket ]; then NODE_PATH="$repo/node_modules" node __test__/install/echo.js; fi
 
 # PATH without any directory that holds cargo (node and npm stay).
 nocargo=""
 IFS=: read -ra dirs <<<"$PATH"
 for d in "${dirs[@]}"; do
-  if [ -n "$d" ] && [ ! -e "$d/cargo" ]; then nocargo="${nocargo:+$nocargo:}$d"; fi
+  if [ -n "$d" ] && [ ! -e "$d/cargo" ] && [ ! -e "$d/cargo.exe" ]; then nocargo="${nocargo:+$nocargo:}$d"; fi
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/websocket-rs-user.XXXXXX")
@@ -93,7 +96,7 @@ EOF
       if (lifecycle.length) throw new Error('lifecycle scripts in the package: ' + lifecycle);
       require('websocket');
       const loaded = Object.keys(require.cache).filter((f) => f.endsWith('.node'));
-      if (loaded.length !== 1 || !loaded[0].includes('/websocket-rs-$platform/')) throw new Error('loaded ' + loaded);
+      if (loaded.length !== 1 || !loaded[0].includes('websocket-rs-$platform')) throw new Error('loaded ' + loaded);
       console.log('binary: ' + loaded[0]);
     "
     node echo.js

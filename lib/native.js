@@ -43,7 +43,9 @@ function load() {
       tried.push(pkg + ' is not installed');
     }
     if (installed !== null && installed !== version) {
-      tried.push(pkg + '@' + installed + ' is installed, but websocket-rs ' + version + ' needs ' + pkg + '@' + version);
+      tried.push(
+        pkg + '@' + installed + ' is installed, but websocket-rs ' + version + ' needs ' + pkg + '@' + version
+      );
     } else if (installed !== null) {
       try {
         return require(pkg);
