@@ -152,7 +152,10 @@ test('with no binary the loader throws one error naming the platform and what to
   const r = load(dir);
   assert.strictEqual(r.code, 'WEBSOCKET_RS_NO_BINARY');
   assert.match(r.message, new RegExp('^websocket-rs: no native addon for ' + name + ' \\(Node\\.js '));
-  assert.ok(r.message.includes('websocket-rs-' + name + '@' + pkg.version + ', an optional dependency'), r.message);
+  assert.ok(
+    r.message.includes('websocket-rs-' + name + '@' + pkg.version + ', an optional dependency that is missing'),
+    r.message
+  );
   assert.ok(
     r.message.includes('websocket-rs-' + name + '@0.0.1 is installed, but websocket-rs ' + pkg.version),
     r.message

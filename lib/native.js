@@ -70,8 +70,9 @@ function load() {
       pkg +
       '@' +
       version +
-      ', an optional dependency: reinstall without --omit=optional / --no-optional, and make sure the lockfile ' +
-      'was not made on another platform alone (npm install it explicitly if so). Or build from source: ' +
+      ', an optional dependency that is missing: reinstall without --omit=optional / --no-optional (if a lockfile ' +
+      'written on another platform left it out, delete the lockfile and node_modules and install again). ' +
+      'Or build from source: ' +
       build +
       ' (needs the Rust toolchain, cargo).'
     : 'There is no prebuilt binary for this platform; build it from source with the Rust toolchain (cargo): ' +
