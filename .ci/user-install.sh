@@ -4,7 +4,9 @@
 # (pinned below) while PATH has no cargo, and runs the programs in
 # __test__/install: an unchanged `websocket` echo program (server + client) with
 # websocket-rs installed under the name `websocket`, ES module imports, deep
-# requires, and `tsc --noEmit` on user code against the installed types.
+# requires, and `tsc --noEmit` on user code against the installed types. Last,
+# with only the main package installed, the error's build command builds the
+# shipped sources into a working package (the path of a platform with no binary).
 #
 # No registry has our packages yet, so the project points the platform package
 # at its tarball with an override; it reaches the project as the main
@@ -106,3 +108,27 @@ EOF
     echo "tsc: ok"
   )
 done
+
+# A platform with no binary package, as far as the loader can tell: only the
+# main package installed (the platform package is not in any registry yet, so
+# npm skips it). require() must fail with the one error, and the build command
+# it prints must build the shipped sources (cargo on PATH again) into a working
+# package.
+if [ "${1:-}" != --prebuilt ]; then
+  echo "--- build from source, as the error says"
+  dir="$work/source"
+  mkdir -p "$dir"
+  cp __test__/install/echo.js "$dir/"
+  echo "{\"private\": true, \"dependencies\": {\"websocket\": \"file:$main\"}}" >"$dir/package.json"
+  (
+    cd "$dir"
+    npm install --no-audit --no-fund >/dev/null
+    out=$(node -e "try { require('websocket'); } catch (e) { console.log(e.code + '\n' + e.message); }")
+    echo "$out"
+    [ "$(echo "$out" | head -1)" = WEBSOCKET_RS_NO_BINARY ]
+    cmd=$(echo "$out" | grep -o 'node "[^"]*build\.js"' | head -1)
+    [ -n "$cmd" ]
+    eval "$cmd"
+    node echo.js
+  )
+fi
