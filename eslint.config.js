@@ -11,7 +11,8 @@ module.exports = [
       'binding.d.ts',
       'crates/**',
       'autobahn/reports/**',
-      'docs/**'
+      'docs/**',
+      'dist/**'
     ]
   },
   js.configs.recommended,

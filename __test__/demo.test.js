@@ -22,7 +22,10 @@ const T = { timeout: 30000 };
 /** Bound for every single wait (page actions, output, exit), well inside T. */
 const WAIT_MS = 10000;
 
-if (!fs.existsSync(CHROMIUM)) {
+if (Number(process.versions.node.split('.')[0]) < 20) {
+  // The package runs on Node 18 (.ci/run runs this suite there); the test's browser driver does not.
+  test('demo page in headless Chromium', { skip: 'playwright-core, the browser driver, needs Node.js 20 or later' });
+} else if (!fs.existsSync(CHROMIUM)) {
   test('demo page in headless Chromium', T, (t) => {
     if (process.env.CI) {
       assert.fail(CHROMIUM + " is missing: install Debian's chromium package (apt-get install -y chromium)");

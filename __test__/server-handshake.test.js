@@ -74,7 +74,11 @@ function exchange(port, bytes, untilHead) {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks = [];
-    socket.on('error', reject);
+    // Node 24 resets a connection it answered 431 while the request is still
+    // arriving; the answer came first, and it is what the test looks at.
+    socket.on('error', (e) =>
+      e.code === 'ECONNRESET' && chunks.length ? resolve(Buffer.concat(chunks).toString('latin1')) : reject(e)
+    );
     socket.on('data', (d) => {
       chunks.push(d);
       const text = Buffer.concat(chunks).toString('latin1');
