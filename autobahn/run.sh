@@ -130,7 +130,7 @@ run_client_role() {
   "exclude-agent-cases": {}
 }
 EOF
-  (cd "$dir" && exec "$wstest" -m fuzzingserver -s fuzzingserver.json >wstest.log 2>&1) &
+  (cd "$dir" && exec "$wstest" -m fuzzingserver -s fuzzingserver.json --webport 0 >wstest.log 2>&1) &
   pids+=($!)
   local wstest_pid=$!
   listening() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || ! kill -0 "$wstest_pid" 2>/dev/null; }
