@@ -11,6 +11,7 @@
 //! `kind, payload length, a, b` (see the `KIND_*` constants and `describe`).
 //! Payloads follow each other in the returned buffer in event order.
 
+#[cfg(unix)]
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -21,6 +22,7 @@ use wsproto::{Connection, Limits, Role};
 
 use super::rng::OsRng;
 use crate::io::events::describe;
+#[cfg(unix)]
 use crate::io::socket::Socket;
 
 /// Words before the first event in the meta array.
@@ -34,6 +36,7 @@ const META_STRIDE: usize = 4;
 pub struct NativeConnection {
     pub(crate) conn: Arc<Mutex<Connection>>,
     /// Set once Rust owns the socket (the event-loop transport).
+    #[cfg(unix)]
     pub(crate) io: Option<Rc<Socket>>,
 }
 
@@ -127,6 +130,7 @@ pub fn conn_create(client: bool, options: ConnectionOptions) -> Result<External<
     conn.set_defer_failure(true);
     Ok(External::new(NativeConnection {
         conn: Arc::new(Mutex::new(conn)),
+        #[cfg(unix)]
         io: None,
     }))
 }

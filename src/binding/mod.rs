@@ -5,9 +5,13 @@ pub mod client;
 pub mod connection;
 pub mod frame;
 pub mod handshake;
+#[cfg(unix)]
 pub mod hot;
 pub mod rng;
+#[cfg(unix)]
 pub mod transport;
+#[cfg(not(unix))]
+pub mod transport_unavailable;
 
 use napi_derive::napi;
 
@@ -20,5 +24,8 @@ pub fn native_version() -> String {
 /// Adds the hand-written hot-path functions (see [`hot`]) to the exports.
 #[napi(module_exports)]
 pub fn init(exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
-    hot::register(&env, &exports)
+    #[cfg(unix)]
+    hot::register(&env, &exports)?;
+    let _ = (exports, env);
+    Ok(())
 }

@@ -183,6 +183,9 @@ pub fn io_set_keep_alive(
     set_int_option(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, i32::from(on));
     if on && delay_ms >= 1000 {
         let secs = libc::c_int::try_from(delay_ms / 1000).unwrap_or(libc::c_int::MAX);
+        #[cfg(any(target_os = "macos", target_os = "ios"))]
+        set_int_option(fd, libc::IPPROTO_TCP, libc::TCP_KEEPALIVE, secs);
+        #[cfg(not(any(target_os = "macos", target_os = "ios")))]
         set_int_option(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, secs);
     }
     Ok(())

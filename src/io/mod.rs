@@ -7,6 +7,11 @@
 //! [`hub::Hub`], which hands one batch per loop iteration to JS.
 
 pub mod events;
+// The event-loop transport needs POSIX sockets and Node's exported libuv;
+// elsewhere every connection uses the JS-fed transport (`ioAvailable()` is false).
+#[cfg(unix)]
 pub mod hub;
+#[cfg(unix)]
 pub mod socket;
+#[cfg(unix)]
 pub mod uv;

@@ -83,17 +83,17 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     conn.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Flags of every `send`: never block, and no SIGPIPE where the flag exists
+/// (elsewhere the socket has SO_NOSIGPIPE, see [`Socket::adopt`]).
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+const SEND_FLAGS: libc::c_int = libc::MSG_DONTWAIT;
+
 /// `send` without blocking or SIGPIPE.
 fn send(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: `buf` is a live slice; `fd` is the socket we own.
-    let n = unsafe {
-        libc::send(
-            fd,
-            buf.as_ptr().cast(),
-            buf.len(),
-            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
-        )
-    };
+    let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), SEND_FLAGS) };
     usize::try_from(n).map_err(|_| io::Error::last_os_error())
 }
 
@@ -134,6 +134,20 @@ impl Socket {
                 }),
             })
         });
+        #[cfg(any(target_os = "macos", target_os = "ios"))]
+        {
+            let on: libc::c_int = 1;
+            // SAFETY: `fd` is our socket; the value lives across the call.
+            unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    libc::SO_NOSIGPIPE,
+                    (&on as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                )
+            };
+        }
         // The poll handle holds a strong reference, given back when it closes.
         let data = Rc::into_raw(Rc::clone(&socket)).cast_mut().cast();
         // SAFETY: this thread's loop; `fd` is an open socket.
