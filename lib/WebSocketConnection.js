@@ -867,7 +867,7 @@ WebSocketConnection.prototype._flush = function () {
   }
 };
 
-/** The native transport: wake the task that owns the socket to write what the core queued. */
+/** The event-loop transport: write what the core queued (Rust owns the socket). */
 WebSocketConnection.prototype._flushNative = function () {
   const socket = this.socket;
   if (socket.destroyed || socket.writableEnded) {
