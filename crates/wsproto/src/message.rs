@@ -33,6 +33,12 @@ impl MessageAssembler {
         self.data.len()
     }
 
+    /// Bytes the message buffer can hold without growing (what an open
+    /// message pins in memory).
+    pub fn capacity(&self) -> usize {
+        self.data.capacity()
+    }
+
     /// Whether no bytes are buffered.
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
@@ -62,11 +68,13 @@ impl MessageAssembler {
         } else if self.open {
             return Err(ProtocolError::DataFrameInFragmentedMessage { opcode });
         }
-        let fragments = if opcode == 0x0 { self.fragments + 1 } else { 1 };
-        if fragments > limits.max_fragments {
-            return Err(ProtocolError::TooManyFragments {
-                max: limits.max_fragments,
-            });
+        let fragments = if opcode == 0x0 {
+            self.fragments.saturating_add(1)
+        } else {
+            1
+        };
+        if let Some(max) = limits.max_fragments.filter(|&max| fragments > max) {
+            return Err(ProtocolError::TooManyFragments { max });
         }
         let size = (self.data.len() as u64).saturating_add(payload_len);
         if size > limits.max_message_size {
