@@ -762,6 +762,12 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
   }
   if (typeof cb === 'function') this._sendCallbacks.push(cb);
   this._scheduleFlush();
+  // websocket's socket.write() sets outputBufferFull as soon as a high-water mark's worth waits to be written, so a
+  // sender looping until outputBufferFull stops in its loop (and gets 'drain'); writes are coalesced until the end of
+  // the synchronous run, so once that much is queued, write now instead of letting the loop buffer without bound.
+  if (!this.outputBufferFull && native.connOutgoingLen(this._native) >= (this.socket.writableHighWaterMark || 16384)) {
+    this._flush();
+  }
 };
 
 WebSocketConnection.prototype._scheduleFlush = function () {
