@@ -107,6 +107,8 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this.assembleFragments = config.assembleFragments;
   this.maxReceivedMessageSize = config.maxReceivedMessageSize;
   this.outputBufferFull = false;
+  /** outputBufferFull was set before the flush (see _afterSend); a 'drain' is due even if the socket sends none. */
+  this._drainOwed = false;
   this.inputPaused = false;
   this.socketHadError = false;
   this.closeTimer = null;
@@ -297,8 +299,25 @@ WebSocketConnection.prototype.handleSocketData = function (data) {
   this._noteData();
   if (this._dropped || this.closeEventEmitted) return;
   const meta = sharedMeta;
-  const batch = native.connFeed(this._native, data, meta);
+  let batch;
+  try {
+    batch = native.connFeed(this._native, data, meta);
+  } catch (err) {
+    this._failInternal(err);
+    return;
+  }
   if (batch !== null) this._dispatch(batch, meta);
+};
+
+/**
+ * A native call failed (a Rust panic, contained by the binding and thrown as an Error): the connection fails with
+ * 1011, reporting 'error' then 'close', as the native transport does; other connections are not affected.
+ * @param {Error} err
+ */
+WebSocketConnection.prototype._failInternal = function (err) {
+  if (this._dropped || this.closeEventEmitted) return;
+  if (this.listenerCount('error') > 0) this.emit('error', err);
+  this._handleDropped(WebSocketConnection.CLOSE_REASON_INTERNAL_SERVER_ERROR, err.message);
 };
 
 /** Data arrived: the keepalive timer restarts (it re-arms itself lazily). */
@@ -365,7 +384,13 @@ WebSocketConnection.prototype._runBatch = function (p) {
       if (this._dropped) return;
     }
     if (!p.more) break;
-    const next = native.connPoll(this._native, sharedMeta);
+    let next;
+    try {
+      next = native.connPoll(this._native, sharedMeta);
+    } catch (err) {
+      this._failInternal(err);
+      return;
+    }
     if (next === null) break;
     const count = sharedMeta[0];
     p = { batch: next, m: sharedMeta.slice(0, 2 + count * 4), index: 0, offset: 0, count, more: sharedMeta[1] === 1 };
@@ -763,11 +788,23 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
   if (typeof cb === 'function') this._sendCallbacks.push(cb);
   this._scheduleFlush();
   // websocket's socket.write() sets outputBufferFull as soon as a high-water mark's worth waits to be written, so a
-  // sender looping until outputBufferFull stops in its loop (and gets 'drain'); writes are coalesced until the end of
-  // the synchronous run, so once that much is queued, write now instead of letting the loop buffer without bound.
+  // sender looping until outputBufferFull stops within its loop; writes here are coalesced until the end of the
+  // synchronous run, so say it now, and owe a 'drain' in case the flush then writes everything at once.
   if (!this.outputBufferFull && native.connOutgoingLen(this._native) >= (this.socket.writableHighWaterMark || 16384)) {
-    this._flush();
+    this.outputBufferFull = true;
+    this._drainOwed = true;
   }
+};
+
+/**
+ * After a flush: when outputBufferFull was set ahead of it and the socket will not emit 'drain' (everything was
+ * written or is below its high-water mark), emit it ourselves.
+ * @param {boolean} full whether the socket reported its buffer full (a 'drain' of its own follows)
+ */
+WebSocketConnection.prototype._settleDrain = function (full) {
+  if (!this._drainOwed) return;
+  this._drainOwed = false;
+  if (!full) process.nextTick(() => this.handleSocketDrain());
 };
 
 WebSocketConnection.prototype._scheduleFlush = function () {
@@ -787,6 +824,7 @@ WebSocketConnection.prototype._flush = function () {
   const out = native.connTakeOutgoing(this._native);
   const callbacks = this._sendCallbacks;
   if (out === null) {
+    this._settleDrain(false);
     if (callbacks.length > 0) {
       this._sendCallbacks = [];
       for (const cb of callbacks) process.nextTick(cb);
@@ -806,6 +844,7 @@ WebSocketConnection.prototype._flush = function () {
     };
   }
   const flushed = socket.write(out, done);
+  this._settleDrain(!flushed);
   if (!flushed) {
     this.outputBufferFull = true;
     if (!this._readStopped && socket.writableLength > OUTPUT_READ_LIMIT) {
@@ -829,7 +868,9 @@ WebSocketConnection.prototype._flushNative = function () {
   }
   const callbacks = this._sendCallbacks;
   if (callbacks.length > 0) this._sendCallbacks = [];
-  if (!socket._flush(callbacks)) this.outputBufferFull = true;
+  const full = !socket._flush(callbacks);
+  this._settleDrain(full);
+  if (full) this.outputBufferFull = true;
 };
 
 WebSocketConnection.prototype._failPendingCallbacks = function (err) {

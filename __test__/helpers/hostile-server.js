@@ -13,12 +13,25 @@
  * `{ ev: 'full', sent, callbacks }`, then `{ ev: 'drain', sent, callbacks }` on `'drain'`, and closes once every send
  * callback has run (`{ ev: 'all-sent', callbacks }`).
  *
- * Options in `HOSTILE_SERVER` (JSON): `headersTimeout`, `requestTimeout`, `connectionsCheckingInterval` (ms, for the
+ * `HOSTILE_SERVER_ADDON` names another build of the addon to load (see below). Options in `HOSTILE_SERVER` (JSON): `headersTimeout`, `requestTimeout`, `connectionsCheckingInterval` (ms, for the
  * Node `http.Server`), and `config` (more `WebSocketServer` config).
  */
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
+const Module = require('module');
+
+// `HOSTILE_SERVER_ADDON`: load this .node file as the binding instead of the normal build (the panic test's
+// `panic-marker` build), by seeding the module cache entry of lib/native.js, the only loader.
+if (process.env.HOSTILE_SERVER_ADDON) {
+  const loader = require.resolve(path.join(__dirname, '..', '..', 'lib', 'native.js'));
+  const entry = new Module(loader, module);
+  entry.filename = loader;
+  entry.exports = require(process.env.HOSTILE_SERVER_ADDON);
+  entry.loaded = true;
+  require.cache[loader] = entry;
+}
+
 const { server: WebSocketServer } = require(path.join(__dirname, '..', '..'));
 
 const options = JSON.parse(process.env.HOSTILE_SERVER || '{}');

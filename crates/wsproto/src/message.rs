@@ -6,6 +6,11 @@ use crate::limits::Limits;
 use crate::mask::apply_mask;
 use crate::utf8::Utf8Validator;
 
+/// Test-only (`panic-marker` feature): a message containing these bytes makes
+/// [`MessageAssembler::end_frame`] panic, to prove the addon contains panics.
+#[cfg(feature = "panic-marker")]
+pub const PANIC_MARKER: &[u8] = b"wsproto-panic-marker";
+
 /// The message being received: its bytes (unmasked in place), its kind and a
 /// streaming UTF-8 check for text.
 #[derive(Debug, Default)]
@@ -130,6 +135,14 @@ impl MessageAssembler {
     pub fn end_frame(&mut self, fin: bool) -> Result<Option<(bool, Vec<u8>)>, ProtocolError> {
         if !fin {
             return Ok(None);
+        }
+        #[cfg(feature = "panic-marker")]
+        if self
+            .data
+            .windows(PANIC_MARKER.len())
+            .any(|w| w == PANIC_MARKER)
+        {
+            panic!("panic-marker: a test asked the core to panic");
         }
         if !self.binary {
             self.utf8.finish().map_err(|_| ProtocolError::InvalidUtf8)?;
