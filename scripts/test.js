@@ -20,6 +20,9 @@ function run(cmd, args, env) {
 }
 
 run('cargo', ['test', '--workspace', '--quiet']);
+// The test-only panic-marker build that __test__/panic.test.js loads, made now (it reuses the dependencies cargo test
+// just built) so it does not compete with the JS suite for the CPU; the test's own build step then finds it fresh.
+run('cargo', ['build', '--lib', '--quiet', '--features', 'panic-marker']);
 
 const testDir = path.join(root, '__test__');
 const files = fs
