@@ -45,12 +45,12 @@ export interface IConfig {
   maxReceivedMessageSize?: number | undefined;
 
   /**
-   * The most frames one message may be split into; one more drops the connection with 1009
-   * `'Maximum number of message fragments (<max>) exceeded.'`. Without a cap, empty continuation frames would keep a
-   * message open forever without growing it. Checked only when `assembleFragments` is true. A whole number of at
-   * least 1, or creating the connection throws. websocket-rs only (not declared by `@types/websocket`); not added to
-   * `config` unless set.
-   * @default 1024 (server and client)
+   * An opt-in cap on the frames one message may be split into; one more drops the connection with 1009
+   * `'Maximum number of message fragments (<max>) exceeded.'`. Unset or 0: no cap, as in `websocket` (any number of
+   * fragments within `maxReceivedMessageSize`; fragments are joined into one buffer, so that limit bounds memory).
+   * Checked only when `assembleFragments` is true. A whole number of at least 0, or creating the connection throws.
+   * websocket-rs only (not declared by `@types/websocket`); not added to `config` unless set.
+   * @default undefined (no cap, server and client)
    */
   maxFragmentsPerMessage?: number | undefined;
 

@@ -322,6 +322,45 @@ test('invalid UTF-8 split across fragments fails on the bad fragment, before the
   p.close();
 });
 
+/** A text message "ab" split into `n` frames: "a", n - 2 empty continuations, "b". */
+function fragmented(n) {
+  const parts = [frame({ opcode: 1, payload: 'a', fin: false })];
+  const empty = frame({ opcode: 0, fin: false });
+  for (let i = 0; i < n - 2; i++) parts.push(empty);
+  parts.push(frame({ opcode: 0, payload: 'b' }));
+  return Buffer.concat(parts);
+}
+
+for (const [name, Connection] of impls) {
+  test(`parity(${name}): any number of fragments within maxReceivedMessageSize by default`, T, async () => {
+    const p = await pair(Connection);
+    const message = once(p.connection, 'message');
+    p.peer.write(fragmented(20000));
+    const [m] = await message;
+    assert.strictEqual(m.utf8Data, 'ab');
+    p.close();
+  });
+}
+
+test('maxFragmentsPerMessage is an opt-in cap: one frame more closes with 1009; 0 means no cap', T, async () => {
+  const capped = await pair(Ours, { config: serverConfig({ maxFragmentsPerMessage: 4 }) });
+  const messages = [];
+  capped.connection.on('message', (m) => messages.push(m.utf8Data));
+  const closed = once(capped.connection, 'close');
+  capped.peer.write(Buffer.concat([fragmented(4), fragmented(5)]));
+  const [code, description] = await closed;
+  assert.deepStrictEqual(messages, ['ab']);
+  assert.strictEqual(code, 1009);
+  assert.strictEqual(description, 'Maximum number of message fragments (4) exceeded.');
+  capped.close();
+
+  const uncapped = await pair(Ours, { config: serverConfig({ maxFragmentsPerMessage: 0 }) });
+  const message = once(uncapped.connection, 'message');
+  uncapped.peer.write(fragmented(5000));
+  assert.strictEqual((await message)[0].utf8Data, 'ab');
+  uncapped.close();
+});
+
 test('a ping payload over 125 bytes is truncated to 125 (websocket: 124)', T, async () => {
   const p = await pair(Ours);
   p.connection.ping(Buffer.alloc(200, 1));

@@ -42,7 +42,9 @@ function walk(dir) {
 
 test('the packed files are what the entry points, deep requires and a source build need', T, () => {
   const files = packedFiles();
-  const entries = [pkg.main, pkg.types, ...Object.values(pkg.exports['.'])].map((f) => f.replace(/^\.\//, ''));
+  // Conditions nest (the `browser` condition has its own types/import/default).
+  const targets = (v) => (typeof v === 'string' ? [v] : Object.values(v).flatMap(targets));
+  const entries = [pkg.main, pkg.types, pkg.browser, ...targets(pkg.exports['.'])].map((f) => f.replace(/^\.\//, ''));
   for (const f of entries) assert.ok(files.includes(f), f + ' is packed');
   for (const f of walk('lib')) assert.ok(files.includes(f), f + ' is packed (lib/ ships whole for deep requires)');
   for (const f of [

@@ -282,6 +282,9 @@ NativeSocket.prototype._event = function (kind, data, start, end, a, b) {
       this.readableEnded = true;
       if (this._listener !== null) this._listener.handleSocketEnd();
       this.emit('end');
+      // As a net.Socket without allowHalfOpen: end our side too, after the
+      // events before it were handled (a close frame they queued goes first).
+      this.end();
       break;
     case KIND_IO_ERROR: {
       const code = a !== 0 ? util.getSystemErrorName(-a) : 'EIO';

@@ -39,6 +39,8 @@ const OWN_BUFFER_THRESHOLD = 64 * 1024;
 
 /** Bytes in the socket's write buffer above which the JS-fed transport stops reading the peer. */
 const OUTPUT_READ_LIMIT = 1024 * 1024;
+/** Bytes queued on a native socket at which `outputBufferFull` turns true (net.Socket's default high-water mark). */
+const NATIVE_HIGH_WATER_MARK = 16 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -107,6 +109,8 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this.assembleFragments = config.assembleFragments;
   this.maxReceivedMessageSize = config.maxReceivedMessageSize;
   this.outputBufferFull = false;
+  /** outputBufferFull was set before the flush (see _afterSend); a 'drain' is due even if the socket sends none. */
+  this._drainOwed = false;
   this.inputPaused = false;
   this.socketHadError = false;
   this.closeTimer = null;
@@ -308,8 +312,25 @@ WebSocketConnection.prototype.handleSocketData = function (data) {
   this._noteData();
   if (this._dropped || this.closeEventEmitted) return;
   const meta = sharedMeta;
-  const batch = native.connFeed(this._native, data, meta);
+  let batch;
+  try {
+    batch = native.connFeed(this._native, data, meta);
+  } catch (err) {
+    this._failInternal(err);
+    return;
+  }
   if (batch !== null) this._dispatch(batch, meta);
+};
+
+/**
+ * A native call failed (a Rust panic, contained by the binding and thrown as an Error): the connection fails with
+ * 1011, reporting 'error' then 'close', as the native transport does; other connections are not affected.
+ * @param {Error} err
+ */
+WebSocketConnection.prototype._failInternal = function (err) {
+  if (this._dropped || this.closeEventEmitted) return;
+  if (this.listenerCount('error') > 0) this.emit('error', err);
+  this._handleDropped(WebSocketConnection.CLOSE_REASON_INTERNAL_SERVER_ERROR, err.message);
 };
 
 /** Data arrived: the keepalive timer restarts (it re-arms itself lazily). */
@@ -376,7 +397,13 @@ WebSocketConnection.prototype._runBatch = function (p) {
       if (this._dropped) return;
     }
     if (!p.more) break;
-    const next = native.connPoll(this._native, sharedMeta);
+    let next;
+    try {
+      next = native.connPoll(this._native, sharedMeta);
+    } catch (err) {
+      this._failInternal(err);
+      return;
+    }
     if (next === null) break;
     const count = sharedMeta[0];
     p = { batch: next, m: sharedMeta.slice(0, 2 + count * 4), index: 0, offset: 0, count, more: sharedMeta[1] === 1 };
@@ -696,11 +723,11 @@ WebSocketConnection.prototype._destroySocketSoon = function () {
 WebSocketConnection.prototype.sendUTF = function (data, cb) {
   const socket = this.socket;
   // On the event-loop transport the socket's id is the cheapest handle (lib/NativeTransport.js).
-  const ok =
-    socket.isNative === true && socket._id !== 0
-      ? native.ioSendText(socket._id, data.toString())
-      : native.connSendText(this._native, data.toString());
-  this._afterSend(ok, cb);
+  if (socket.isNative === true && socket._id !== 0) {
+    this._afterNativeSend(native.ioSendText(socket._id, data.toString()), cb);
+  } else {
+    this._afterSend(native.connSendText(this._native, data.toString()), cb);
+  }
 };
 
 /**
@@ -713,11 +740,11 @@ WebSocketConnection.prototype.sendBytes = function (data, cb) {
     throw new Error('You must pass a Node Buffer object to WebSocketConnection.prototype.sendBytes()');
   }
   const socket = this.socket;
-  const ok =
-    socket.isNative === true && socket._id !== 0
-      ? native.ioSendBytes(socket._id, data)
-      : native.connSendBytes(this._native, data);
-  this._afterSend(ok, cb);
+  if (socket.isNative === true && socket._id !== 0) {
+    this._afterNativeSend(native.ioSendBytes(socket._id, data), cb);
+  } else {
+    this._afterSend(native.connSendBytes(this._native, data), cb);
+  }
 };
 
 /**
@@ -811,6 +838,44 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
   }
   if (typeof cb === 'function') this._sendCallbacks.push(cb);
   this._scheduleFlush();
+  // websocket's socket.write() sets outputBufferFull as soon as a high-water mark's worth waits to be written, so a
+  // sender looping until outputBufferFull stops within its loop; writes here are coalesced until the end of the
+  // synchronous run, so say it now, and owe a 'drain' in case the flush then writes everything at once.
+  if (!this.outputBufferFull && native.connOutgoingLen(this._native) >= (this.socket.writableHighWaterMark || 16384)) {
+    if (DEBUG) this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', this.bytesWaitingToFlush);
+    this.outputBufferFull = true;
+    this._drainOwed = true;
+  }
+};
+
+/**
+ * `_afterSend` for the event-loop transport's send functions, which return the bytes queued (or -1: not sent).
+ * @param {number} queued
+ * @param {function(Error=)} [cb]
+ */
+WebSocketConnection.prototype._afterNativeSend = function (queued, cb) {
+  if (queued < 0) {
+    this._afterSend(false, cb);
+    return;
+  }
+  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  this._scheduleFlush();
+  if (!this.outputBufferFull && queued >= NATIVE_HIGH_WATER_MARK) {
+    if (DEBUG) this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', queued);
+    this.outputBufferFull = true;
+    this._drainOwed = true;
+  }
+};
+
+/**
+ * After a flush: when outputBufferFull was set ahead of it and the socket will not emit 'drain' (everything was
+ * written or is below its high-water mark), emit it ourselves.
+ * @param {boolean} full whether the socket reported its buffer full (a 'drain' of its own follows)
+ */
+WebSocketConnection.prototype._settleDrain = function (full) {
+  if (!this._drainOwed) return;
+  this._drainOwed = false;
+  if (!full) process.nextTick(() => this.handleSocketDrain());
 };
 
 WebSocketConnection.prototype._scheduleFlush = function () {
@@ -830,6 +895,7 @@ WebSocketConnection.prototype._flush = function () {
   const out = native.connTakeOutgoing(this._native);
   const callbacks = this._sendCallbacks;
   if (out === null) {
+    this._settleDrain(false);
     if (callbacks.length > 0) {
       this._sendCallbacks = [];
       for (const cb of callbacks) process.nextTick(cb);
@@ -849,6 +915,7 @@ WebSocketConnection.prototype._flush = function () {
     };
   }
   const flushed = socket.write(out, done);
+  this._settleDrain(!flushed);
   if (!flushed) {
     if (DEBUG && !this.outputBufferFull) {
       this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', socket.writableLength);
@@ -876,7 +943,9 @@ WebSocketConnection.prototype._flushNative = function () {
   }
   const callbacks = this._sendCallbacks;
   if (callbacks.length > 0) this._sendCallbacks = [];
-  if (!socket._flush(callbacks)) {
+  const full = !socket._flush(callbacks);
+  this._settleDrain(full);
+  if (full) {
     if (DEBUG && !this.outputBufferFull) {
       this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', this.bytesWaitingToFlush);
     }

@@ -62,7 +62,7 @@ pub struct ConnectionOptions {
     pub fragment_outgoing_messages: Option<bool>,
     /// `fragmentationThreshold` in bytes.
     pub fragmentation_threshold: Option<f64>,
-    /// Maximum number of frames in one fragmented message.
+    /// Maximum number of frames in one fragmented message; 0 or unset: no cap.
     pub max_fragments: Option<f64>,
 }
 
@@ -115,8 +115,8 @@ pub fn conn_create(client: bool, options: ConnectionOptions) -> Result<External<
     )? {
         limits.fragmentation_threshold = usize::try_from(v).unwrap_or(usize::MAX);
     }
-    if let Some(v) = size_option("maxFragments", options.max_fragments, 1.0)? {
-        limits.max_fragments = usize::try_from(v).unwrap_or(usize::MAX);
+    if let Some(v) = size_option("maxFragments", options.max_fragments, 0.0)? {
+        limits.max_fragments = (v > 0).then(|| usize::try_from(v).unwrap_or(usize::MAX));
     }
     if let Some(v) = options.assemble_fragments {
         limits.assemble_fragments = v;

@@ -66,10 +66,10 @@ unsafe fn get_bool(env: sys::napi_env, v: sys::napi_value) -> Option<bool> {
     (unsafe { sys::napi_get_value_bool(env, v, &mut out) } == OK).then_some(out)
 }
 
-unsafe fn boolean(env: sys::napi_env, b: bool) -> sys::napi_value {
+unsafe fn number(env: sys::napi_env, n: f64) -> sys::napi_value {
     let mut out = null_mut();
     // SAFETY: live env.
-    unsafe { sys::napi_get_boolean(env, b, &mut out) };
+    unsafe { sys::napi_create_double(env, n, &mut out) };
     out
 }
 
@@ -88,8 +88,9 @@ unsafe fn guarded(
     }
 }
 
-/// `ioSendText(id, text)`: queues a text message on socket `id`. Returns
-/// false when the socket is closed or the connection no longer sends data.
+/// `ioSendText(id, text)`: queues a text message on socket `id`. Returns the
+/// bytes now queued for the socket, or -1 when the socket is closed or the
+/// connection no longer sends data.
 unsafe extern "C" fn io_send_text(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -106,7 +107,7 @@ unsafe extern "C" fn io_send_text(
                     return None;
                 }
                 let Some(socket) = crate::io::hub::current_socket(id) else {
-                    return Some(boolean(env, false));
+                    return Some(number(env, -1.0));
                 };
                 let sent = TEXT.with(|cell| {
                     let mut buf = cell.borrow_mut();
@@ -131,14 +132,18 @@ unsafe extern "C" fn io_send_text(
                     }
                     Some(sent)
                 })?;
-                Some(boolean(env, sent))
+                Some(number(
+                    env,
+                    if sent { socket.queued() as f64 } else { -1.0 },
+                ))
             },
             c"ioSendText(id, text): expected a socket id and a string",
         )
     }
 }
 
-/// `ioSendBytes(id, buffer)`: queues a binary message on socket `id`.
+/// `ioSendBytes(id, buffer)`: queues a binary message on socket `id`; returns
+/// as `ioSendText` does.
 unsafe extern "C" fn io_send_bytes(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -161,9 +166,10 @@ unsafe extern "C" fn io_send_bytes(
                     // SAFETY: the Buffer's live memory, read during this call only.
                     std::slice::from_raw_parts(ptr.cast::<u8>(), len)
                 };
-                let sent = crate::io::hub::current_socket(id)
-                    .is_some_and(|socket| socket.send_message(true, bytes));
-                Some(boolean(env, sent))
+                let queued = crate::io::hub::current_socket(id)
+                    .filter(|socket| socket.send_message(true, bytes))
+                    .map_or(-1.0, |socket| socket.queued() as f64);
+                Some(number(env, queued))
             },
             c"ioSendBytes(id, buffer): expected a socket id and a Buffer",
         )
@@ -187,9 +193,7 @@ unsafe extern "C" fn io_flush(
                 let drain = get_bool(env, drain)?;
                 let queued =
                     crate::io::hub::current_socket(id).map_or(0, |socket| socket.flush(seq, drain));
-                let mut out = null_mut();
-                sys::napi_create_double(env, queued as f64, &mut out);
-                Some(out)
+                Some(number(env, queued as f64))
             },
             c"ioFlush(id, seq, wantDrain): expected a socket id, a number and a boolean",
         )

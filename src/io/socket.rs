@@ -58,6 +58,9 @@ struct State {
     /// Close right after the write side is shut (`drop()`: no wait for the peer).
     close_after_end: bool,
     closed: bool,
+    /// A panic happened while handling this socket: JS was told (1011) and
+    /// closes it; nothing more is read.
+    failed: bool,
     /// The newest flush number JS waits on, and the last one reported.
     flush_seq: u32,
     reported_seq: u32,
@@ -272,7 +275,7 @@ impl Socket {
 
     /// Whether the socket should be read now.
     fn wants_read(&self, st: &State, queued: usize) -> bool {
-        !st.closed && !st.paused && !st.read_eof && queued <= OUTPUT_READ_LIMIT
+        !st.closed && !st.failed && !st.paused && !st.read_eof && queued <= OUTPUT_READ_LIMIT
     }
 
     /// Watches for what is needed: readable while reading, writable while
@@ -352,16 +355,18 @@ impl Socket {
         }
     }
 
-    /// Shuts the write side once everything is written and the peer ended
-    /// its side or JS asked to (like a `net.Socket` without allowHalfOpen);
-    /// closes once both sides are done (or at once after `drop()`).
+    /// Shuts the write side once JS asked to (`socket.end()`; the shim ends a
+    /// socket whose peer ended its side after handling that peer's last
+    /// events, like a `net.Socket` without allowHalfOpen, so a close frame
+    /// queued for them still goes out) and everything is written; closes once
+    /// both sides are done (or at once after `drop()`).
     fn maybe_finish(&self) {
         let queued = self.queued();
         let mut st = self.st.borrow_mut();
         if st.closed {
             return;
         }
-        if queued == 0 && !st.write_shut && (st.read_eof || st.end) {
+        if queued == 0 && !st.write_shut && st.end {
             // SAFETY: `fd` is our open socket.
             unsafe { libc::shutdown(self.fd.get(), libc::SHUT_WR) };
             st.write_shut = true;
@@ -370,6 +375,27 @@ impl Socket {
             drop(st);
             self.close(false);
         }
+    }
+
+    /// The socket's pending error (`SO_ERROR`), if any.
+    fn pending_error(&self) -> Option<io::Error> {
+        let fd = self.fd.get();
+        if fd < 0 {
+            return None;
+        }
+        let mut err: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: `fd` is our socket; `err` and `len` live across the call.
+        let r = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_ERROR,
+                (&mut err as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        (r == 0 && err != 0).then(|| io::Error::from_raw_os_error(err))
     }
 
     fn report_error(&self, err: &io::Error, write: bool) {
@@ -430,9 +456,15 @@ impl Socket {
         self.release();
     }
 
-    /// A panic while handling this socket: close it with 1011 (`'error'`
-    /// then `'close'` in JS).
+    /// A panic while handling this socket: JS fails the connection with 1011
+    /// (`'error'`, then the close frame and `'close'`); nothing more is read.
+    /// A second panic closes the socket at once.
     fn fail_internal(&self) {
+        let again = std::mem::replace(&mut self.st.borrow_mut().failed, true);
+        if again {
+            self.close(true);
+            return;
+        }
         self.hub.push_slice(
             self.id,
             KIND_DROPPED,
@@ -440,7 +472,7 @@ impl Socket {
             1,
             b"Internal error in the connection",
         );
-        self.close(true);
+        self.update_interest();
     }
 
     // --- requests from JS ------------------------------------------------
@@ -536,7 +568,13 @@ unsafe extern "C" fn on_poll(h: *mut Handle, status: c_int, events: c_int) {
     let socket = unsafe { &*uv::data(h).cast::<Socket>() };
     let ok = contain(|| {
         if status < 0 {
-            socket.report_error(&io::Error::from_raw_os_error(-status), false);
+            // libuv reports a socket error (POLLERR) as UV_EBADF: the socket
+            // itself knows the real one (a reset peer, a broken pipe).
+            let writing = socket.st.borrow().events & WRITABLE != 0;
+            let err = socket
+                .pending_error()
+                .unwrap_or_else(|| io::Error::from_raw_os_error(-status));
+            socket.report_error(&err, writing);
             socket.close(true);
             return;
         }

@@ -16,12 +16,15 @@ pub struct Limits {
     /// `websocket` option: `maxReceivedMessageSize` (which `websocket` applies to
     /// fragmented messages only; we apply it to every message).
     pub max_message_size: u64,
-    /// Most frames one message may be split into; above it the connection fails
-    /// with 1009. Server and client default 1024: empty continuation frames never
-    /// grow the message, so without a cap a peer keeps one message open forever at
-    /// a per-frame cost; 1024 is twice what `websocket`'s own sender produces for a
-    /// client-default 8 MiB message (0x4000-byte fragments). No `websocket` option.
-    pub max_fragments: usize,
+    /// Most frames one message may be split into, or `None` for no cap; above it
+    /// the connection fails with 1009. Default `None` for server and client, as
+    /// in `websocket`, which accepts any fragmentation within
+    /// `maxReceivedMessageSize` (a default cap breaks valid traffic: Autobahn
+    /// 9.3.1 sends 4 MiB in 65536 fragments). Without a cap memory stays bounded
+    /// by `max_message_size`: fragments are joined into one buffer, and a frame,
+    /// empty or not, allocates nothing of its own. Opt-in option
+    /// `maxFragmentsPerMessage` (websocket-rs only; 0 or unset means no cap).
+    pub max_fragments: Option<usize>,
     /// Whether fragments are joined into [`Event::Message`](crate::Event::Message)
     /// events (true) or every frame is reported as
     /// [`Event::Frame`](crate::Event::Frame) (false). Default true for both.
@@ -42,7 +45,7 @@ impl Limits {
         Limits {
             max_frame_size: 0x10000,
             max_message_size: 0x100000,
-            max_fragments: 1024,
+            max_fragments: None,
             assemble_fragments: true,
             fragment_outgoing: true,
             fragmentation_threshold: 0x4000,
@@ -70,7 +73,7 @@ mod tests {
         let c = Limits::client();
         assert_eq!((c.max_frame_size, c.max_message_size), (1048576, 8388608));
         for l in [s, c] {
-            assert_eq!(l.max_fragments, 1024);
+            assert_eq!(l.max_fragments, None);
             assert!(l.assemble_fragments && l.fragment_outgoing);
             assert_eq!(l.fragmentation_threshold, 16384);
         }

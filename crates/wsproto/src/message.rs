@@ -6,6 +6,11 @@ use crate::limits::Limits;
 use crate::mask::apply_mask;
 use crate::utf8::Utf8Validator;
 
+/// Test-only (`panic-marker` feature): a message containing these bytes makes
+/// [`MessageAssembler::end_frame`] panic, to prove the addon contains panics.
+#[cfg(feature = "panic-marker")]
+pub const PANIC_MARKER: &[u8] = b"wsproto-panic-marker";
+
 /// The message being received: its bytes (unmasked in place), its kind and a
 /// streaming UTF-8 check for text.
 #[derive(Debug, Default)]
@@ -31,6 +36,12 @@ impl MessageAssembler {
     /// Bytes received so far for the open message.
     pub fn len(&self) -> usize {
         self.data.len()
+    }
+
+    /// Bytes the message buffer can hold without growing (what an open
+    /// message pins in memory).
+    pub fn capacity(&self) -> usize {
+        self.data.capacity()
     }
 
     /// Whether no bytes are buffered.
@@ -62,11 +73,13 @@ impl MessageAssembler {
         } else if self.open {
             return Err(ProtocolError::DataFrameInFragmentedMessage { opcode });
         }
-        let fragments = if opcode == 0x0 { self.fragments + 1 } else { 1 };
-        if fragments > limits.max_fragments {
-            return Err(ProtocolError::TooManyFragments {
-                max: limits.max_fragments,
-            });
+        let fragments = if opcode == 0x0 {
+            self.fragments.saturating_add(1)
+        } else {
+            1
+        };
+        if let Some(max) = limits.max_fragments.filter(|&max| fragments > max) {
+            return Err(ProtocolError::TooManyFragments { max });
         }
         let size = (self.data.len() as u64).saturating_add(payload_len);
         if size > limits.max_message_size {
@@ -122,6 +135,14 @@ impl MessageAssembler {
     pub fn end_frame(&mut self, fin: bool) -> Result<Option<(bool, Vec<u8>)>, ProtocolError> {
         if !fin {
             return Ok(None);
+        }
+        #[cfg(feature = "panic-marker")]
+        if self
+            .data
+            .windows(PANIC_MARKER.len())
+            .any(|w| w == PANIC_MARKER)
+        {
+            panic!("panic-marker: a test asked the core to panic");
         }
         if !self.binary {
             self.utf8.finish().map_err(|_| ProtocolError::InvalidUtf8)?;

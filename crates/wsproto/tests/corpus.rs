@@ -21,18 +21,32 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
         assert!(files.len() >= 20, "{target}: {} seeds", files.len());
         for path in files {
             let bytes = std::fs::read(&path).unwrap();
-            out.push((path, bytes));
+            out.push((path, frames_of(target, bytes)));
         }
     }
     out
 }
 
-/// Runs `input` (split into `pieces`) through one connection and checks the outcome.
+/// The frames in a seed: the connection targets read byte 0 as the size of
+/// the pieces the rest is fed in (`fuzz/harness/connection_*.rs`).
+fn frames_of(target: &str, mut seed: Vec<u8>) -> Vec<u8> {
+    if target.starts_with("connection_") {
+        seed.remove(0);
+    }
+    seed
+}
+
+/// Runs `input` (split into `pieces`) through one connection with the role's
+/// default limits and checks the outcome.
 fn replay(role: Role, input: &[u8], cuts: &[usize]) -> Vec<Event> {
     let limits = match role {
         Role::Server => Limits::server(),
         Role::Client => Limits::client(),
     };
+    replay_with(role, limits, input, cuts)
+}
+
+fn replay_with(role: Role, limits: Limits, input: &[u8], cuts: &[usize]) -> Vec<Event> {
     let mut c = Connection::new(role, limits, Box::new(FixedRng::new(7)));
     let mut start = 0;
     for &cut in cuts.iter().chain(std::iter::once(&input.len())) {
@@ -123,19 +137,64 @@ fn seeds_parse_as_frame_sequences() {
 
 #[test]
 fn specific_seeds_give_their_errors() {
-    let server_seed = |name: &str| {
+    let seed = |target: &str, name: &str| {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("tests/corpus/connection_server/{name}.bin"));
-        replay(Role::Server, &std::fs::read(path).unwrap(), &[])
+            .join(format!("tests/corpus/{target}/{name}.bin"));
+        frames_of(target, std::fs::read(path).unwrap())
     };
     let last_code = |events: Vec<Event>| match events.last() {
         Some(Event::Dropped { code, .. }) => Some(*code),
         _ => None,
     };
-    assert_eq!(last_code(server_seed("bad_rsv1")), Some(1002));
-    assert_eq!(last_code(server_seed("bad_utf8")), Some(1007));
-    assert_eq!(last_code(server_seed("bad_frame_too_large")), Some(1009));
-    assert_eq!(last_code(server_seed("bad_many_fragments")), Some(1009));
-    assert_eq!(last_code(server_seed("bad_wrong_mask_bit")), Some(1002));
-    assert_eq!(last_code(server_seed("text_hello")), None);
+    for (target, role) in [
+        ("connection_server", Role::Server),
+        ("connection_client", Role::Client),
+    ] {
+        let code = |name: &str| last_code(replay(role, &seed(target, name), &[]));
+        assert_eq!(code("bad_rsv1"), Some(1002), "{target}");
+        assert_eq!(code("bad_utf8"), Some(1007), "{target}");
+        assert_eq!(code("bad_frame_too_large"), Some(1009), "{target}");
+        assert_eq!(code("bad_wrong_mask_bit"), Some(1002), "{target}");
+        assert_eq!(code("text_hello"), None, "{target}");
+        // No fragment cap by default (as in websocket); the opt-in cap applies.
+        let many = seed(target, "bad_many_fragments");
+        assert_eq!(last_code(replay(role, &many, &[])), None, "{target}");
+        let capped = Limits {
+            max_fragments: Some(64),
+            ..Limits::server()
+        };
+        assert_eq!(
+            last_code(replay_with(role, capped, &many, &[])),
+            Some(1009),
+            "{target}"
+        );
+    }
+}
+
+/// The seeds are in the format the connection harnesses read, for their
+/// role: every valid one is parsed without error (a seed misread as another
+/// format would fail at its first byte with 1002).
+#[test]
+fn connection_seeds_suit_their_role() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    for (target, role) in [
+        ("connection_server", Role::Server),
+        ("connection_client", Role::Client),
+    ] {
+        let mut valid = 0;
+        for entry in std::fs::read_dir(root.join(target)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let seed = std::fs::read(&path).unwrap();
+            assert!(seed.len() > 1, "{target}/{name}: no chunk-size byte");
+            let events = replay(role, &frames_of(target, seed), &[]);
+            let dropped = events.iter().any(|e| matches!(e, Event::Dropped { .. }));
+            if name.starts_with("bad_") || name.starts_with("close_") {
+                continue;
+            }
+            assert!(!dropped, "{target}/{name}: {events:?}");
+            valid += 1;
+        }
+        assert!(valid >= 6, "{target}: {valid} valid seeds");
+    }
 }

@@ -1,5 +1,8 @@
 //! The server handshake end to end: raw request bytes → validated request →
-//! 101 or reject response, plus the fuzz corpus replayed as plain tests.
+//! 101 or reject response, plus the request heads in
+//! `tests/corpus/request_heads/` replayed as plain tests. (The `handshake`
+//! fuzz target drives `from_headers` instead, as the addon does: Node parses
+//! the request head.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
@@ -178,11 +181,11 @@ fn version_8_request_reads_every_optional_part() {
 fn corpus() -> &'static Path {
     Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/corpus/handshake"
+        "/tests/corpus/request_heads"
     ))
 }
 
-/// The fuzz seeds, replayed: `ok-*` must be accepted, `bad-*` rejected,
+/// The request heads, replayed: `ok-*` must be accepted, `bad-*` rejected,
 /// `partial-*` wait for more; every response must be a well-formed head;
 /// and every prefix of every seed must be handled without panicking.
 #[test]

@@ -335,7 +335,7 @@ fn message_size_is_checked_before_the_payload_arrives() {
 #[test]
 fn fragment_count_limit() {
     let limits = Limits {
-        max_fragments: 4,
+        max_fragments: Some(4),
         ..Limits::server()
     };
     let mut ok = cf(false, 1, b"a");
@@ -358,7 +358,7 @@ fn fragment_count_limit() {
         1009,
         "Maximum number of message fragments (4) exceeded.",
     );
-    assert_eq!(Limits::server().max_fragments, 1024);
+    assert_eq!(Limits::server().max_fragments, None);
 }
 
 #[test]

@@ -1,30 +1,7 @@
-//! Feeds arbitrary bytes to a client Connection in pieces whose sizes come from
-//! the input: must never panic, and a failure is a Dropped event with a valid
-//! close code.
+//! cargo-fuzz entry point; the harness is `../harness/connection_client.rs`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use wsproto::close::is_valid_wire_code;
-use wsproto::{Connection, Event, FixedRng, Limits, Role};
+#[path = "../harness/connection_client.rs"]
+mod harness;
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&split, input)) = data.split_first() else {
-        return;
-    };
-    let limits = Limits {
-        max_fragments: 64,
-        ..Limits::client()
-    };
-    let mut c = Connection::new(Role::Client, limits, Box::new(FixedRng::new(1)));
-    let step = usize::from(split).max(1);
-    for piece in input.chunks(step) {
-        c.receive(piece);
-        while let Some(event) = c.poll_event() {
-            if let Event::Dropped { code, .. } = event {
-                assert!(is_valid_wire_code(code));
-            }
-        }
-        let _ = c.take_outgoing();
-    }
-    let _ = c.transport_closed();
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::run(data));

@@ -1,28 +1,7 @@
-//! Decodes frame headers back to back, skipping payloads: must never panic,
-//! and a complete header must round-trip through the encoder.
+//! cargo-fuzz entry point; the harness is `../harness/frame_parser.rs`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use wsproto::{decode_header, encode_frame, HeaderDecode};
+#[path = "../harness/frame_parser.rs"]
+mod harness;
 
-fuzz_target!(|data: &[u8]| {
-    let mut rest = data;
-    while let Ok(HeaderDecode::Complete { header, len }) = decode_header(rest) {
-        let Ok(payload_len) = usize::try_from(header.payload_len) else {
-            break;
-        };
-        let Some(end) = len.checked_add(payload_len) else {
-            break;
-        };
-        let Some(payload) = rest.get(len..end) else {
-            break;
-        };
-        let mut out = Vec::new();
-        encode_frame(&mut out, &header, &[payload]);
-        match decode_header(&out) {
-            Ok(HeaderDecode::Complete { header: again, .. }) => assert_eq!(again, header),
-            other => panic!("re-encoded header does not decode: {other:?}"),
-        }
-        rest = &rest[end..];
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::run(data));

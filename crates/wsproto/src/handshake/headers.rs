@@ -6,6 +6,8 @@
 //! path (which hands us Node's pairs) and a Rust-owned listener (which hands
 //! us `httparse`'s) validate exactly the same thing.
 
+use std::collections::HashMap;
+
 /// Headers Node keeps only the first of when a request repeats them
 /// (Node's `matchKnownFields`, "drop duplicates" group).
 const FIRST_WINS: &[&str] = &[
@@ -32,9 +34,13 @@ const FIRST_WINS: &[&str] = &[
 /// Lower-cased header names with duplicate lines folded the way Node folds
 /// them: `cookie` lines joined with `"; "`, the [`FIRST_WINS`] group keeping
 /// the first line, every other repeated header joined with `", "`.
+///
+/// A hash map, so folding n lines costs O(n): a request with thousands of
+/// distinct header names must not cost quadratic time (many-header requests
+/// are a known attack, e.g. CVE-2024-37890 in `ws`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headers {
-    entries: Vec<(String, String)>,
+    entries: HashMap<String, String>,
 }
 
 impl Headers {
@@ -52,9 +58,11 @@ impl Headers {
     /// Adds one header line, folding it into an earlier one of the same name.
     pub fn append(&mut self, name: &str, value: &str) {
         let name = name.to_ascii_lowercase();
-        match self.entries.iter_mut().find(|(n, _)| *n == name) {
-            None => self.entries.push((name, value.to_owned())),
-            Some((_, existing)) => {
+        match self.entries.get_mut(&name) {
+            None => {
+                self.entries.insert(name, value.to_owned());
+            }
+            Some(existing) => {
                 if name == "cookie" {
                     existing.push_str("; ");
                     existing.push_str(value);
@@ -68,10 +76,7 @@ impl Headers {
 
     /// The folded value of a header, by lower-case name.
     pub fn get(&self, lower_case_name: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(n, _)| n == lower_case_name)
-            .map(|(_, v)| v.as_str())
+        self.entries.get(lower_case_name).map(String::as_str)
     }
 
     /// Like [`Headers::get`], but treats an empty value as absent, as
