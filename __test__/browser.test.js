@@ -202,7 +202,12 @@ describe('the browser entry, bundled by esbuild', () => {
   });
 });
 
-if (!fs.existsSync(CHROMIUM)) {
+if (Number(process.versions.node.split('.')[0]) < 20) {
+  // The package runs on Node 18 (.ci/run runs this suite there); the test's browser driver does not.
+  test('bundled client in headless Chromium', {
+    skip: 'playwright-core, the browser driver, needs Node.js 20 or later'
+  });
+} else if (!fs.existsSync(CHROMIUM)) {
   test('bundled client in headless Chromium', T, (t) => {
     if (process.env.CI) {
       assert.fail(CHROMIUM + " is missing: install Debian's chromium package (apt-get install -y chromium)");
