@@ -12,6 +12,7 @@ const EventEmitter = require('events').EventEmitter;
 const util = require('util');
 const native = require('./native');
 const debugLog = require('./debug');
+const deadlines = require('./Deadlines');
 
 /** `DEBUG` selects websocket:connection: read once; every log call below is behind this flag. */
 const log = debugLog.createLogger('websocket:connection');
@@ -109,10 +110,6 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this.outputBufferFull = false;
   this.inputPaused = false;
   this.socketHadError = false;
-  this.closeTimer = null;
-  this._keepaliveTimeoutID = null;
-  this._gracePeriodTimeoutID = null;
-  this._lastDataAt = 0;
   this._pingListenerCount = 0;
 
   this._native = native.connCreate(!!maskOutgoingPackets, {
@@ -199,6 +196,25 @@ WebSocketConnection.CLOSE_DESCRIPTIONS = {
 };
 
 Object.defineProperties(WebSocketConnection.prototype, {
+  /**
+   * websocket keeps a Timeout per timer here; the shared timer has none, so
+   * these read as the pending deadline (a `Date.now()` time) or null.
+   */
+  closeTimer: {
+    get: function () {
+      return this._closeAt === 0 ? null : this._closeAt;
+    }
+  },
+  _keepaliveTimeoutID: {
+    get: function () {
+      return this._kaAt === 0 || this._kaGrace ? null : this._kaAt;
+    }
+  },
+  _gracePeriodTimeoutID: {
+    get: function () {
+      return this._kaAt === 0 || !this._kaGrace ? null : this._kaAt;
+    }
+  },
   /** `'open'`, `'peer_requested_close'`, `'ending'` or `'closed'`. */
   state: {
     get: function () {
@@ -248,27 +264,71 @@ WebSocketConnection.prototype._addSocketEventListeners = function () {
 
 // --- keepalive -------------------------------------------------------------
 
+/*
+ * The keepalive, grace-period and close timers of all connections run from
+ * one timer (lib/Deadlines.js). A connection keeps at most two deadlines:
+ * `_kaAt` (the keepalive ping, or the end of the grace period while
+ * `_kaGrace`) and `_closeAt` (the close timeout); 0 means none. Their
+ * defaults live on the prototype, so a connection without keepalive carries
+ * none of this state.
+ */
+WebSocketConnection.prototype._kaAt = 0;
+WebSocketConnection.prototype._kaGrace = false;
+WebSocketConnection.prototype._closeAt = 0;
+WebSocketConnection.prototype._lastDataAt = 0;
+WebSocketConnection.prototype._dlAt = 0;
+WebSocketConnection.prototype._dlIndex = -1;
+
+/** Puts the connection's earliest deadline into the shared timer (or takes it out). */
+WebSocketConnection.prototype._reschedule = function () {
+  const ka = this._kaAt;
+  const cl = this._closeAt;
+  const at = ka === 0 ? cl : cl === 0 ? ka : Math.min(ka, cl);
+  if (at === 0) deadlines.cancel(this);
+  else if (at !== this._dlAt || this._dlIndex === -1) deadlines.schedule(this, at);
+};
+
+/** Called by the shared timer once the earliest deadline has passed. */
+WebSocketConnection.prototype._onDeadline = function (now) {
+  if (this._closeAt !== 0 && this._closeAt <= now) {
+    this._closeAt = 0;
+    this.handleCloseTimer();
+  }
+  if (this._kaAt !== 0 && this._kaAt <= now) {
+    this._kaAt = 0;
+    if (this._kaGrace) {
+      this._kaGrace = false;
+      this.handleGracePeriodTimer();
+    } else {
+      this.handleKeepaliveTimer();
+    }
+  }
+  this._reschedule();
+};
+
 WebSocketConnection.prototype.setKeepaliveTimer = function () {
-  this.clearKeepaliveTimer();
   this._lastDataAt = Date.now();
-  this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), this.config.keepaliveInterval);
+  this._kaGrace = false;
+  this._kaAt = this._lastDataAt + this.config.keepaliveInterval;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype.clearKeepaliveTimer = function () {
-  if (this._keepaliveTimeoutID) {
-    clearTimeout(this._keepaliveTimeoutID);
-    this._keepaliveTimeoutID = null;
+  if (this._kaAt !== 0 && !this._kaGrace) {
+    this._kaAt = 0;
+    this._reschedule();
   }
 };
 
 WebSocketConnection.prototype.handleKeepaliveTimer = function () {
-  this._keepaliveTimeoutID = null;
-  // Data arrivals only stamp _lastDataAt (cheap); the timer re-arms itself
-  // for the remaining time instead of being reset on every chunk.
+  // Data arrivals only stamp _lastDataAt (cheap); the deadline moves to the
+  // remaining time instead of being reset on every chunk.
   const idle = Date.now() - this._lastDataAt;
   const interval = this.config.keepaliveInterval;
   if (idle < interval) {
-    this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), interval - idle);
+    this._kaGrace = false;
+    this._kaAt = this._lastDataAt + interval;
+    this._reschedule();
     return;
   }
   if (DEBUG) this._debug('keepalive: nothing received for %d ms, sending a ping', idle);
@@ -281,19 +341,20 @@ WebSocketConnection.prototype.handleKeepaliveTimer = function () {
 };
 
 WebSocketConnection.prototype.setGracePeriodTimer = function () {
-  this.clearGracePeriodTimer();
-  this._gracePeriodTimeoutID = setTimeout(this.handleGracePeriodTimer.bind(this), this.config.keepaliveGracePeriod);
+  this._kaGrace = true;
+  this._kaAt = Date.now() + this.config.keepaliveGracePeriod;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype.clearGracePeriodTimer = function () {
-  if (this._gracePeriodTimeoutID) {
-    clearTimeout(this._gracePeriodTimeoutID);
-    this._gracePeriodTimeoutID = null;
+  if (this._kaAt !== 0 && this._kaGrace) {
+    this._kaAt = 0;
+    this._kaGrace = false;
+    this._reschedule();
   }
 };
 
 WebSocketConnection.prototype.handleGracePeriodTimer = function () {
-  this._gracePeriodTimeoutID = null;
   if (DEBUG) this._debug('keepalive timeout: no answer within %d ms, dropping', this.config.keepaliveGracePeriod);
   this.drop(WebSocketConnection.CLOSE_REASON_ABNORMAL, 'Peer not responding.', true);
 };
@@ -314,9 +375,9 @@ WebSocketConnection.prototype.handleSocketData = function (data) {
 
 /** Data arrived: the keepalive timer restarts (it re-arms itself lazily). */
 WebSocketConnection.prototype._noteData = function () {
-  if (this._keepaliveTimeoutID !== null || this._gracePeriodTimeoutID !== null) {
+  if (this._kaAt !== 0) {
     this._lastDataAt = Date.now();
-    if (this._gracePeriodTimeoutID !== null) {
+    if (this._kaGrace) {
       this.clearGracePeriodTimer();
       this.setKeepaliveTimer();
     }
@@ -635,28 +696,28 @@ WebSocketConnection.prototype.drop = function (reasonCode, description, skipClos
 };
 
 WebSocketConnection.prototype.setCloseTimer = function () {
-  this.clearCloseTimer();
-  this.closeTimer = setTimeout(this.handleCloseTimer.bind(this), this.closeTimeout);
+  this._closeAt = Date.now() + this.closeTimeout;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype.clearCloseTimer = function () {
-  if (this.closeTimer) {
-    clearTimeout(this.closeTimer);
-    this.closeTimer = null;
+  if (this._closeAt !== 0) {
+    this._closeAt = 0;
+    this._reschedule();
   }
 };
 
 WebSocketConnection.prototype.handleCloseTimer = function () {
-  this.closeTimer = null;
   if (DEBUG) this._debug('no answer to our close frame within %d ms: closing the socket', this.closeTimeout);
   native.connCloseTimeout(this._native);
   this.socket.destroy();
 };
 
 WebSocketConnection.prototype._clearTimers = function () {
-  this.clearCloseTimer();
-  this.clearKeepaliveTimer();
-  this.clearGracePeriodTimer();
+  this._closeAt = 0;
+  this._kaAt = 0;
+  this._kaGrace = false;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype._emitClose = function () {
