@@ -43,11 +43,33 @@ const OUTPUT_READ_LIMIT = 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
+/** `_sendCallbacks` of a connection with none pending: shared, never written to. */
+const NO_CALLBACKS = Object.freeze([]);
+
+/**
+ * @param {WebSocketConnection} connection
+ * @param {Function} cb
+ */
+function queueCallback(connection, cb) {
+  if (connection._sendCallbacks === NO_CALLBACKS) connection._sendCallbacks = [cb];
+  else connection._sendCallbacks.push(cb);
+}
+
 let WebSocketFrame = null;
 function frameClass() {
   if (WebSocketFrame === null) WebSocketFrame = require('./WebSocketFrame');
   return WebSocketFrame;
 }
+
+/**
+ * The connection's listener table. EventEmitter's own (`{ __proto__: null }`)
+ * is a dictionary-mode object, about 250 bytes for the handful of listeners a
+ * connection has; instances of this constructor have no inherited keys either
+ * but are ordinary fast objects whose shape is shared by every connection
+ * with the same listeners (EventEmitter keeps a table it finds in `_events`).
+ */
+function ListenerTable() {}
+ListenerTable.prototype = Object.create(null);
 
 /**
  * Auto-pong is on while nobody listens for 'ping' (a listener answers itself).
@@ -80,6 +102,9 @@ function onRemoveListener(event) {
  * @param {object} config server or client config
  */
 function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, config) {
+  // EventEmitter keeps the table it finds (see ListenerTable).
+  this._events = new ListenerTable();
+  this._eventsCount = 0;
   EventEmitter.call(this);
   this._debug = DEBUG ? debugLog.bufferingLogger(log, ++debugId) : debugLog.disabledConnectionLogger;
   if (config.keepalive && !config.useNativeKeepalive) {
@@ -110,7 +135,6 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this.outputBufferFull = false;
   this.inputPaused = false;
   this.socketHadError = false;
-  this._pingListenerCount = 0;
 
   this._native = native.connCreate(!!maskOutgoingPackets, {
     maxReceivedFrameSize: config.maxReceivedFrameSize,
@@ -120,15 +144,6 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
     fragmentationThreshold: config.fragmentationThreshold,
     maxFragments: config.maxFragmentsPerMessage
   });
-  this._sendCallbacks = [];
-  this._flushScheduled = false;
-  /** `_flush` bound to this connection, made at the first send. */
-  this._flushBound = null;
-  this._pendingBatch = null;
-  this._nativeQueue = null;
-  this._socketErrorDescription = null;
-  this._listenersAdded = false;
-  this._dropped = false;
 
   this.on('newListener', onNewListener);
   this.on('removeListener', onRemoveListener);
@@ -160,6 +175,24 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
 
 util.inherits(WebSocketConnection, EventEmitter);
 
+/*
+ * Private state most connections never change: defaults on the prototype, an
+ * own property only once a connection sets it (issue 10: an idle connection
+ * carries only what it uses).
+ */
+/** Send callbacks waiting for the next flush (a shared empty array until the first). */
+WebSocketConnection.prototype._sendCallbacks = NO_CALLBACKS;
+WebSocketConnection.prototype._flushScheduled = false;
+/** `_flush` bound to this connection, made at the first send. */
+WebSocketConnection.prototype._flushBound = null;
+WebSocketConnection.prototype._pendingBatch = null;
+WebSocketConnection.prototype._nativeQueue = null;
+WebSocketConnection.prototype._socketErrorDescription = null;
+WebSocketConnection.prototype._listenersAdded = false;
+WebSocketConnection.prototype._dropped = false;
+WebSocketConnection.prototype._pingListenerCount = 0;
+/** The WebSocketServer that accepted this connection, until it closes. */
+WebSocketConnection.prototype._server = null;
 /** Reading was stopped because replies pile up (see `_flush`). */
 WebSocketConnection.prototype._readStopped = false;
 /** Set while we pause/resume the socket ourselves (no application event). */
@@ -859,7 +892,7 @@ WebSocketConnection.prototype.fragmentAndSend = function (frame, cb) {
  */
 WebSocketConnection.prototype.sendCloseFrame = function (reasonCode, description, cb) {
   this.close(reasonCode, description);
-  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  if (typeof cb === 'function') queueCallback(this, cb);
 };
 
 WebSocketConnection.prototype._afterSend = function (ok, cb) {
@@ -870,7 +903,7 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
     }
     return;
   }
-  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  if (typeof cb === 'function') queueCallback(this, cb);
   this._scheduleFlush();
 };
 
@@ -892,7 +925,7 @@ WebSocketConnection.prototype._flush = function () {
   const callbacks = this._sendCallbacks;
   if (out === null) {
     if (callbacks.length > 0) {
-      this._sendCallbacks = [];
+      this._sendCallbacks = NO_CALLBACKS;
       for (const cb of callbacks) process.nextTick(cb);
     }
     return;
@@ -904,7 +937,7 @@ WebSocketConnection.prototype._flush = function () {
   }
   let done;
   if (callbacks.length > 0) {
-    this._sendCallbacks = [];
+    this._sendCallbacks = NO_CALLBACKS;
     done = function (err) {
       for (const cb of callbacks) cb(err);
     };
@@ -936,7 +969,7 @@ WebSocketConnection.prototype._flushNative = function () {
     return;
   }
   const callbacks = this._sendCallbacks;
-  if (callbacks.length > 0) this._sendCallbacks = [];
+  if (callbacks.length > 0) this._sendCallbacks = NO_CALLBACKS;
   if (!socket._flush(callbacks)) {
     if (DEBUG && !this.outputBufferFull) {
       this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', this.bytesWaitingToFlush);
@@ -948,7 +981,7 @@ WebSocketConnection.prototype._flushNative = function () {
 WebSocketConnection.prototype._failPendingCallbacks = function (err) {
   const callbacks = this._sendCallbacks;
   if (callbacks.length === 0) return;
-  this._sendCallbacks = [];
+  this._sendCallbacks = NO_CALLBACKS;
   for (const cb of callbacks) process.nextTick(cb, err);
 };
 
