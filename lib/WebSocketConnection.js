@@ -43,6 +43,28 @@ const OUTPUT_READ_LIMIT = 1024 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Connections with sends to write at the end of this JS run: one microtask
+ * flushes them all, instead of a bound `_flush` and a microtask per connection.
+ * @type {WebSocketConnection[]}
+ */
+let flushQueue = [];
+
+function flushQueued() {
+  const queue = flushQueue;
+  flushQueue = [];
+  let i = 0;
+  try {
+    while (i < queue.length) queue[i++]._flush();
+  } finally {
+    // A throwing flush does not strand the connections after it.
+    if (i < queue.length) {
+      if (flushQueue.length === 0) queueMicrotask(flushQueued);
+      for (; i < queue.length; i++) flushQueue.push(queue[i]);
+    }
+  }
+}
+
 /** `_sendCallbacks` of a connection with none pending: shared, never written to. */
 const NO_CALLBACKS = Object.freeze([]);
 
@@ -183,8 +205,6 @@ util.inherits(WebSocketConnection, EventEmitter);
 /** Send callbacks waiting for the next flush (a shared empty array until the first). */
 WebSocketConnection.prototype._sendCallbacks = NO_CALLBACKS;
 WebSocketConnection.prototype._flushScheduled = false;
-/** `_flush` bound to this connection, made at the first send. */
-WebSocketConnection.prototype._flushBound = null;
 WebSocketConnection.prototype._pendingBatch = null;
 WebSocketConnection.prototype._nativeQueue = null;
 WebSocketConnection.prototype._socketErrorDescription = null;
@@ -910,8 +930,8 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
 WebSocketConnection.prototype._scheduleFlush = function () {
   if (this._flushScheduled) return;
   this._flushScheduled = true;
-  if (this._flushBound === null) this._flushBound = this._flush.bind(this);
-  queueMicrotask(this._flushBound);
+  if (flushQueue.length === 0) queueMicrotask(flushQueued);
+  flushQueue.push(this);
 };
 
 /** Writes everything the core has queued in one socket write. */
