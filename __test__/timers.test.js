@@ -108,3 +108,56 @@ for (const [name, Connection] of [
     }
   );
 }
+
+test(
+  'the shared timer runs deadlines in order, each once and not early; moved and cancelled ones are honoured',
+  T,
+  async () => {
+    const deadlines = require('../lib/Deadlines');
+    const base = Date.now();
+    const fired = [];
+    let pending = 0;
+    let done;
+    const finished = new Promise((resolve) => (done = resolve));
+    const items = [];
+    for (let i = 0; i < 300; i++) {
+      const item = {
+        id: i,
+        _dlAt: 0,
+        _dlIndex: -1,
+        _onDeadline(now) {
+          fired.push({ id: this.id, at: this._dlAt, now });
+          if (--pending === 0) done();
+        }
+      };
+      items.push(item);
+      // Deadlines out of order, some equal, within 60 ms.
+      deadlines.schedule(item, base + ((i * 37) % 61));
+      pending++;
+    }
+    // Move every fifth one later and every seventh one earlier; cancel every third.
+    const cancelled = new Set();
+    for (const item of items) {
+      if (item.id % 5 === 0) deadlines.schedule(item, item._dlAt + 15);
+      else if (item.id % 7 === 0) deadlines.schedule(item, item._dlAt - 10);
+      if (item.id % 3 === 0) {
+        deadlines.cancel(item);
+        cancelled.add(item.id);
+        pending--;
+      }
+    }
+    const expected = items.filter((item) => !cancelled.has(item.id)).map((item) => [item.id, item._dlAt]);
+    await finished;
+    assert.strictEqual(fired.length, expected.length, 'each live deadline fired once');
+    assert.deepStrictEqual(
+      fired.map((f) => f.id).sort((a, b) => a - b),
+      expected.map((e) => e[0]).sort((a, b) => a - b)
+    );
+    for (let i = 0; i < fired.length; i++) {
+      assert.ok(fired[i].now >= fired[i].at, 'not before its deadline');
+      if (i > 0) assert.ok(fired[i].at >= fired[i - 1].at, 'in deadline order');
+    }
+    for (const item of items) assert.strictEqual(item._dlIndex, -1, 'nothing left in the heap');
+    assert.strictEqual(deadlines.size(), 0);
+  }
+);

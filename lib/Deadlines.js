@@ -86,12 +86,17 @@ function fire() {
   timer = null;
   timerAt = Infinity;
   const now = Date.now();
-  while (heap.length > 0 && heap[0]._dlAt <= now) {
-    const item = heap[0];
-    removeAt(0);
-    item._onDeadline(now);
+  try {
+    while (heap.length > 0 && heap[0]._dlAt <= now) {
+      const item = heap[0];
+      removeAt(0);
+      item._onDeadline(now);
+    }
+  } finally {
+    // Also when a handler threw (an application 'close' listener): the
+    // deadlines still due run on the next turn instead of never.
+    arm();
   }
-  arm();
 }
 
 /**
