@@ -128,7 +128,7 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this._events = new ListenerTable();
   this._eventsCount = 0;
   EventEmitter.call(this);
-  this._debug = DEBUG ? debugLog.bufferingLogger(log, ++debugId) : debugLog.disabledConnectionLogger;
+  if (DEBUG) this._debug = debugLog.bufferingLogger(log, ++debugId);
   if (config.keepalive && !config.useNativeKeepalive) {
     if (typeof config.keepaliveInterval !== 'number') {
       throw new Error('keepaliveInterval must be specified and numeric if keepalive is true.');
@@ -211,6 +211,8 @@ WebSocketConnection.prototype._socketErrorDescription = null;
 WebSocketConnection.prototype._listenersAdded = false;
 WebSocketConnection.prototype._dropped = false;
 WebSocketConnection.prototype._pingListenerCount = 0;
+/** The connection's logger: shared and silent unless `DEBUG` selects websocket:connection. */
+WebSocketConnection.prototype._debug = debugLog.disabledConnectionLogger;
 /** The WebSocketServer that accepted this connection, until it closes. */
 WebSocketConnection.prototype._server = null;
 /** Reading was stopped because replies pile up (see `_flush`). */
