@@ -208,20 +208,10 @@ function NativeSocket(socket) {
   this.remoteFamily = socket.remoteFamily;
   this.localAddress = shareLocalAddress(socket.localAddress);
   this.localPort = socket.localPort;
-  this.destroyed = false;
-  this.writableEnded = false;
-  this.readableEnded = false;
   this._connection = null;
   /** The connection handling this socket's events, called before any listener (set by `_addSocketEventListeners`). */
   this._listener = null;
   this._id = 0;
-  this._noDelay = false;
-  this._keepAlive = null;
-  this._paused = false;
-  this._seq = 0;
-  /** [seq, callbacks[]] waiting for their bytes to be written, or null when none. */
-  this._written = null;
-  this._wantDrain = false;
 }
 
 util.inherits(NativeSocket, EventEmitter);
@@ -229,6 +219,17 @@ util.inherits(NativeSocket, EventEmitter);
 NativeSocket.prototype.encrypted = false;
 NativeSocket.prototype.connecting = false;
 NativeSocket.prototype.isNative = true;
+// State an idle socket does not change: defaults here, own properties once set.
+NativeSocket.prototype.destroyed = false;
+NativeSocket.prototype.writableEnded = false;
+NativeSocket.prototype.readableEnded = false;
+NativeSocket.prototype._noDelay = false;
+NativeSocket.prototype._keepAlive = null;
+NativeSocket.prototype._paused = false;
+NativeSocket.prototype._seq = 0;
+/** [seq, callbacks[]] waiting for their bytes to be written, or null when none. */
+NativeSocket.prototype._written = null;
+NativeSocket.prototype._wantDrain = false;
 
 Object.defineProperties(NativeSocket.prototype, {
   /** Bytes queued for this socket and not yet written. */

@@ -12,6 +12,7 @@ const EventEmitter = require('events').EventEmitter;
 const util = require('util');
 const native = require('./native');
 const debugLog = require('./debug');
+const deadlines = require('./Deadlines');
 
 /** `DEBUG` selects websocket:connection: read once; every log call below is behind this flag. */
 const log = debugLog.createLogger('websocket:connection');
@@ -44,11 +45,55 @@ const NATIVE_HIGH_WATER_MARK = 16 * 1024;
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Connections with sends to write at the end of this JS run: one microtask
+ * flushes them all, instead of a bound `_flush` and a microtask per connection.
+ * @type {WebSocketConnection[]}
+ */
+let flushQueue = [];
+
+function flushQueued() {
+  const queue = flushQueue;
+  flushQueue = [];
+  let i = 0;
+  try {
+    while (i < queue.length) queue[i++]._flush();
+  } finally {
+    // A throwing flush does not strand the connections after it.
+    if (i < queue.length) {
+      if (flushQueue.length === 0) queueMicrotask(flushQueued);
+      for (; i < queue.length; i++) flushQueue.push(queue[i]);
+    }
+  }
+}
+
+/** `_sendCallbacks` of a connection with none pending: shared, never written to. */
+const NO_CALLBACKS = Object.freeze([]);
+
+/**
+ * @param {WebSocketConnection} connection
+ * @param {Function} cb
+ */
+function queueCallback(connection, cb) {
+  if (connection._sendCallbacks === NO_CALLBACKS) connection._sendCallbacks = [cb];
+  else connection._sendCallbacks.push(cb);
+}
+
 let WebSocketFrame = null;
 function frameClass() {
   if (WebSocketFrame === null) WebSocketFrame = require('./WebSocketFrame');
   return WebSocketFrame;
 }
+
+/**
+ * The connection's listener table. EventEmitter's own (`{ __proto__: null }`)
+ * is a dictionary-mode object, about 250 bytes for the handful of listeners a
+ * connection has; instances of this constructor have no inherited keys either
+ * but are ordinary fast objects whose shape is shared by every connection
+ * with the same listeners (EventEmitter keeps a table it finds in `_events`).
+ */
+function ListenerTable() {}
+ListenerTable.prototype = Object.create(null);
 
 /**
  * Auto-pong is on while nobody listens for 'ping' (a listener answers itself).
@@ -81,8 +126,11 @@ function onRemoveListener(event) {
  * @param {object} config server or client config
  */
 function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, config) {
+  // EventEmitter keeps the table it finds (see ListenerTable).
+  this._events = new ListenerTable();
+  this._eventsCount = 0;
   EventEmitter.call(this);
-  this._debug = DEBUG ? debugLog.bufferingLogger(log, ++debugId) : debugLog.disabledConnectionLogger;
+  if (DEBUG) this._debug = debugLog.bufferingLogger(log, ++debugId);
   if (config.keepalive && !config.useNativeKeepalive) {
     if (typeof config.keepaliveInterval !== 'number') {
       throw new Error('keepaliveInterval must be specified and numeric if keepalive is true.');
@@ -109,15 +157,8 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
   this.assembleFragments = config.assembleFragments;
   this.maxReceivedMessageSize = config.maxReceivedMessageSize;
   this.outputBufferFull = false;
-  /** outputBufferFull was set before the flush (see _afterSend); a 'drain' is due even if the socket sends none. */
-  this._drainOwed = false;
   this.inputPaused = false;
   this.socketHadError = false;
-  this.closeTimer = null;
-  this._keepaliveTimeoutID = null;
-  this._gracePeriodTimeoutID = null;
-  this._lastDataAt = 0;
-  this._pingListenerCount = 0;
 
   this._native = native.connCreate(!!maskOutgoingPackets, {
     maxReceivedFrameSize: config.maxReceivedFrameSize,
@@ -127,15 +168,6 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
     fragmentationThreshold: config.fragmentationThreshold,
     maxFragments: config.maxFragmentsPerMessage
   });
-  this._sendCallbacks = [];
-  this._flushScheduled = false;
-  /** `_flush` bound to this connection, made at the first send. */
-  this._flushBound = null;
-  this._pendingBatch = null;
-  this._nativeQueue = null;
-  this._socketErrorDescription = null;
-  this._listenersAdded = false;
-  this._dropped = false;
 
   this.on('newListener', onNewListener);
   this.on('removeListener', onRemoveListener);
@@ -167,6 +199,26 @@ function WebSocketConnection(socket, extensions, protocol, maskOutgoingPackets, 
 
 util.inherits(WebSocketConnection, EventEmitter);
 
+/*
+ * Private state most connections never change: defaults on the prototype, an
+ * own property only once a connection sets it (issue 10: an idle connection
+ * carries only what it uses).
+ */
+/** Send callbacks waiting for the next flush (a shared empty array until the first). */
+WebSocketConnection.prototype._sendCallbacks = NO_CALLBACKS;
+WebSocketConnection.prototype._flushScheduled = false;
+WebSocketConnection.prototype._pendingBatch = null;
+WebSocketConnection.prototype._nativeQueue = null;
+WebSocketConnection.prototype._socketErrorDescription = null;
+WebSocketConnection.prototype._listenersAdded = false;
+WebSocketConnection.prototype._dropped = false;
+WebSocketConnection.prototype._pingListenerCount = 0;
+/** outputBufferFull was set before the flush (see _afterSend); a 'drain' is due even if the socket sends none. */
+WebSocketConnection.prototype._drainOwed = false;
+/** The connection's logger: shared and silent unless `DEBUG` selects websocket:connection. */
+WebSocketConnection.prototype._debug = debugLog.disabledConnectionLogger;
+/** The WebSocketServer that accepted this connection, until it closes. */
+WebSocketConnection.prototype._server = null;
 /** Reading was stopped because replies pile up (see `_flush`). */
 WebSocketConnection.prototype._readStopped = false;
 /** Set while we pause/resume the socket ourselves (no application event). */
@@ -203,6 +255,25 @@ WebSocketConnection.CLOSE_DESCRIPTIONS = {
 };
 
 Object.defineProperties(WebSocketConnection.prototype, {
+  /**
+   * websocket keeps a Timeout per timer here; the shared timer has none, so
+   * these read as the pending deadline (a `Date.now()` time) or null.
+   */
+  closeTimer: {
+    get: function () {
+      return this._closeAt === 0 ? null : this._closeAt;
+    }
+  },
+  _keepaliveTimeoutID: {
+    get: function () {
+      return this._kaAt === 0 || this._kaGrace ? null : this._kaAt;
+    }
+  },
+  _gracePeriodTimeoutID: {
+    get: function () {
+      return this._kaAt === 0 || !this._kaGrace ? null : this._kaAt;
+    }
+  },
   /** `'open'`, `'peer_requested_close'`, `'ending'` or `'closed'`. */
   state: {
     get: function () {
@@ -252,27 +323,71 @@ WebSocketConnection.prototype._addSocketEventListeners = function () {
 
 // --- keepalive -------------------------------------------------------------
 
+/*
+ * The keepalive, grace-period and close timers of all connections run from
+ * one timer (lib/Deadlines.js). A connection keeps at most two deadlines:
+ * `_kaAt` (the keepalive ping, or the end of the grace period while
+ * `_kaGrace`) and `_closeAt` (the close timeout); 0 means none. Their
+ * defaults live on the prototype, so a connection without keepalive carries
+ * none of this state.
+ */
+WebSocketConnection.prototype._kaAt = 0;
+WebSocketConnection.prototype._kaGrace = false;
+WebSocketConnection.prototype._closeAt = 0;
+WebSocketConnection.prototype._lastDataAt = 0;
+WebSocketConnection.prototype._dlAt = 0;
+WebSocketConnection.prototype._dlIndex = -1;
+
+/** Puts the connection's earliest deadline into the shared timer (or takes it out). */
+WebSocketConnection.prototype._reschedule = function () {
+  const ka = this._kaAt;
+  const cl = this._closeAt;
+  const at = ka === 0 ? cl : cl === 0 ? ka : Math.min(ka, cl);
+  if (at === 0) deadlines.cancel(this);
+  else if (at !== this._dlAt || this._dlIndex === -1) deadlines.schedule(this, at);
+};
+
+/** Called by the shared timer once the earliest deadline has passed. */
+WebSocketConnection.prototype._onDeadline = function (now) {
+  if (this._closeAt !== 0 && this._closeAt <= now) {
+    this._closeAt = 0;
+    this.handleCloseTimer();
+  }
+  if (this._kaAt !== 0 && this._kaAt <= now) {
+    this._kaAt = 0;
+    if (this._kaGrace) {
+      this._kaGrace = false;
+      this.handleGracePeriodTimer();
+    } else {
+      this.handleKeepaliveTimer();
+    }
+  }
+  this._reschedule();
+};
+
 WebSocketConnection.prototype.setKeepaliveTimer = function () {
-  this.clearKeepaliveTimer();
   this._lastDataAt = Date.now();
-  this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), this.config.keepaliveInterval);
+  this._kaGrace = false;
+  this._kaAt = this._lastDataAt + this.config.keepaliveInterval;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype.clearKeepaliveTimer = function () {
-  if (this._keepaliveTimeoutID) {
-    clearTimeout(this._keepaliveTimeoutID);
-    this._keepaliveTimeoutID = null;
+  if (this._kaAt !== 0 && !this._kaGrace) {
+    this._kaAt = 0;
+    this._reschedule();
   }
 };
 
 WebSocketConnection.prototype.handleKeepaliveTimer = function () {
-  this._keepaliveTimeoutID = null;
-  // Data arrivals only stamp _lastDataAt (cheap); the timer re-arms itself
-  // for the remaining time instead of being reset on every chunk.
+  // Data arrivals only stamp _lastDataAt (cheap); the deadline moves to the
+  // remaining time instead of being reset on every chunk.
   const idle = Date.now() - this._lastDataAt;
   const interval = this.config.keepaliveInterval;
   if (idle < interval) {
-    this._keepaliveTimeoutID = setTimeout(this.handleKeepaliveTimer.bind(this), interval - idle);
+    this._kaGrace = false;
+    this._kaAt = this._lastDataAt + interval;
+    this._reschedule();
     return;
   }
   if (DEBUG) this._debug('keepalive: nothing received for %d ms, sending a ping', idle);
@@ -285,19 +400,20 @@ WebSocketConnection.prototype.handleKeepaliveTimer = function () {
 };
 
 WebSocketConnection.prototype.setGracePeriodTimer = function () {
-  this.clearGracePeriodTimer();
-  this._gracePeriodTimeoutID = setTimeout(this.handleGracePeriodTimer.bind(this), this.config.keepaliveGracePeriod);
+  this._kaGrace = true;
+  this._kaAt = Date.now() + this.config.keepaliveGracePeriod;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype.clearGracePeriodTimer = function () {
-  if (this._gracePeriodTimeoutID) {
-    clearTimeout(this._gracePeriodTimeoutID);
-    this._gracePeriodTimeoutID = null;
+  if (this._kaAt !== 0 && this._kaGrace) {
+    this._kaAt = 0;
+    this._kaGrace = false;
+    this._reschedule();
   }
 };
 
 WebSocketConnection.prototype.handleGracePeriodTimer = function () {
-  this._gracePeriodTimeoutID = null;
   if (DEBUG) this._debug('keepalive timeout: no answer within %d ms, dropping', this.config.keepaliveGracePeriod);
   this.drop(WebSocketConnection.CLOSE_REASON_ABNORMAL, 'Peer not responding.', true);
 };
@@ -335,9 +451,9 @@ WebSocketConnection.prototype._failInternal = function (err) {
 
 /** Data arrived: the keepalive timer restarts (it re-arms itself lazily). */
 WebSocketConnection.prototype._noteData = function () {
-  if (this._keepaliveTimeoutID !== null || this._gracePeriodTimeoutID !== null) {
+  if (this._kaAt !== 0) {
     this._lastDataAt = Date.now();
-    if (this._gracePeriodTimeoutID !== null) {
+    if (this._kaGrace) {
       this.clearGracePeriodTimer();
       this.setKeepaliveTimer();
     }
@@ -662,28 +778,28 @@ WebSocketConnection.prototype.drop = function (reasonCode, description, skipClos
 };
 
 WebSocketConnection.prototype.setCloseTimer = function () {
-  this.clearCloseTimer();
-  this.closeTimer = setTimeout(this.handleCloseTimer.bind(this), this.closeTimeout);
+  this._closeAt = Date.now() + this.closeTimeout;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype.clearCloseTimer = function () {
-  if (this.closeTimer) {
-    clearTimeout(this.closeTimer);
-    this.closeTimer = null;
+  if (this._closeAt !== 0) {
+    this._closeAt = 0;
+    this._reschedule();
   }
 };
 
 WebSocketConnection.prototype.handleCloseTimer = function () {
-  this.closeTimer = null;
   if (DEBUG) this._debug('no answer to our close frame within %d ms: closing the socket', this.closeTimeout);
   native.connCloseTimeout(this._native);
   this.socket.destroy();
 };
 
 WebSocketConnection.prototype._clearTimers = function () {
-  this.clearCloseTimer();
-  this.clearKeepaliveTimer();
-  this.clearGracePeriodTimer();
+  this._closeAt = 0;
+  this._kaAt = 0;
+  this._kaGrace = false;
+  this._reschedule();
 };
 
 WebSocketConnection.prototype._emitClose = function () {
@@ -825,7 +941,7 @@ WebSocketConnection.prototype.fragmentAndSend = function (frame, cb) {
  */
 WebSocketConnection.prototype.sendCloseFrame = function (reasonCode, description, cb) {
   this.close(reasonCode, description);
-  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  if (typeof cb === 'function') queueCallback(this, cb);
 };
 
 WebSocketConnection.prototype._afterSend = function (ok, cb) {
@@ -836,7 +952,7 @@ WebSocketConnection.prototype._afterSend = function (ok, cb) {
     }
     return;
   }
-  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  if (typeof cb === 'function') queueCallback(this, cb);
   this._scheduleFlush();
   // websocket's socket.write() sets outputBufferFull as soon as a high-water mark's worth waits to be written, so a
   // sender looping until outputBufferFull stops within its loop; writes here are coalesced until the end of the
@@ -858,7 +974,7 @@ WebSocketConnection.prototype._afterNativeSend = function (queued, cb) {
     this._afterSend(false, cb);
     return;
   }
-  if (typeof cb === 'function') this._sendCallbacks.push(cb);
+  if (typeof cb === 'function') queueCallback(this, cb);
   this._scheduleFlush();
   if (!this.outputBufferFull && queued >= NATIVE_HIGH_WATER_MARK) {
     if (DEBUG) this._debug('backpressure: %d bytes wait in the socket (outputBufferFull)', queued);
@@ -881,8 +997,8 @@ WebSocketConnection.prototype._settleDrain = function (full) {
 WebSocketConnection.prototype._scheduleFlush = function () {
   if (this._flushScheduled) return;
   this._flushScheduled = true;
-  if (this._flushBound === null) this._flushBound = this._flush.bind(this);
-  queueMicrotask(this._flushBound);
+  if (flushQueue.length === 0) queueMicrotask(flushQueued);
+  flushQueue.push(this);
 };
 
 /** Writes everything the core has queued in one socket write. */
@@ -897,7 +1013,7 @@ WebSocketConnection.prototype._flush = function () {
   if (out === null) {
     this._settleDrain(false);
     if (callbacks.length > 0) {
-      this._sendCallbacks = [];
+      this._sendCallbacks = NO_CALLBACKS;
       for (const cb of callbacks) process.nextTick(cb);
     }
     return;
@@ -909,7 +1025,7 @@ WebSocketConnection.prototype._flush = function () {
   }
   let done;
   if (callbacks.length > 0) {
-    this._sendCallbacks = [];
+    this._sendCallbacks = NO_CALLBACKS;
     done = function (err) {
       for (const cb of callbacks) cb(err);
     };
@@ -942,7 +1058,7 @@ WebSocketConnection.prototype._flushNative = function () {
     return;
   }
   const callbacks = this._sendCallbacks;
-  if (callbacks.length > 0) this._sendCallbacks = [];
+  if (callbacks.length > 0) this._sendCallbacks = NO_CALLBACKS;
   const full = !socket._flush(callbacks);
   this._settleDrain(full);
   if (full) {
@@ -956,7 +1072,7 @@ WebSocketConnection.prototype._flushNative = function () {
 WebSocketConnection.prototype._failPendingCallbacks = function (err) {
   const callbacks = this._sendCallbacks;
   if (callbacks.length === 0) return;
-  this._sendCallbacks = [];
+  this._sendCallbacks = NO_CALLBACKS;
   for (const cb of callbacks) process.nextTick(cb, err);
 };
 

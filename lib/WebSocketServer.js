@@ -197,12 +197,26 @@ WebSocketServer.prototype.handleUpgrade = function (request, socket, head) {
 
 /** @param {import('./WebSocketConnection')} connection newly accepted */
 WebSocketServer.prototype.handleRequestAccepted = function (connection) {
-  connection.once('close', (closeReason, description) => {
-    this.handleConnectionClose(connection, closeReason, description);
-  });
+  // One listener function shared by every connection (no closure and no
+  // once() wrapper per connection); the server is found through the connection.
+  connection._server = this;
+  connection.on('close', onAcceptedConnectionClose);
   this.connections.push(connection);
   this.emit('connect', connection);
 };
+
+/**
+ * The server's 'close' listener on each accepted connection, called with
+ * `this` = the connection; removes itself like `once`.
+ * @param {number} closeReason
+ * @param {string} description
+ */
+function onAcceptedConnectionClose(closeReason, description) {
+  this.removeListener('close', onAcceptedConnectionClose);
+  const server = this._server;
+  this._server = null;
+  if (server) server.handleConnectionClose(this, closeReason, description);
+}
 
 /**
  * @param {import('./WebSocketConnection')} connection

@@ -111,14 +111,15 @@ function serverConfig(overrides) {
  * Opens a loopback TCP pair; wraps the accepted end in `new Connection(...)`.
  * Resolves to { connection, peer, received(), waitFrames(n), close() }.
  * @param {Function} Connection a WebSocketConnection constructor
- * @param {object} [opts] { client: bool (our end is the client), config }
+ * @param {object} [opts] { client: bool (our end is the client), config, halfOpen: bool (the peer
+ *   does not end its side when ours ends) }
  */
 function pair(Connection, opts) {
   opts = opts || {};
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
-      const peer = net.connect(server.address().port, '127.0.0.1');
+      const peer = net.connect({ port: server.address().port, host: '127.0.0.1', allowHalfOpen: !!opts.halfOpen });
       peer.on('error', () => {});
       server.once('connection', (socket) => {
         server.close();
