@@ -20,7 +20,7 @@ use napi::{Error, Result, Status};
 use napi_derive::napi;
 use wsproto::{Connection, Limits, Role};
 
-use super::rng::OsRng;
+use super::rng::ThreadRng;
 use crate::io::events::describe;
 #[cfg(unix)]
 use crate::io::socket::Socket;
@@ -124,7 +124,7 @@ pub fn conn_create(client: bool, options: ConnectionOptions) -> Result<External<
     if let Some(v) = options.fragment_outgoing_messages {
         limits.fragment_outgoing = v;
     }
-    let mut conn = Connection::new(role, limits, Box::new(OsRng::new()));
+    let mut conn = Connection::new(role, limits, Box::new(ThreadRng));
     // The shim calls conn_drop when it handles the Dropped event, after the
     // messages before it (and the replies their handlers queue).
     conn.set_defer_failure(true);

@@ -46,6 +46,27 @@ impl MaskRng for OsRng {
     }
 }
 
+thread_local! {
+    /// The pool every connection of this thread draws from.
+    static POOL_OF_THREAD: std::cell::RefCell<OsRng> = std::cell::RefCell::new(OsRng::new());
+}
+
+/// A [`MaskRng`] that draws from this thread's [`OsRng`] pool. It has no
+/// state of its own, so giving one to every connection costs no memory
+/// (a server's connections never mask, and each used to carry a 512-byte pool).
+#[derive(Default, Clone, Copy)]
+pub struct ThreadRng;
+
+impl MaskRng for ThreadRng {
+    fn fill(&mut self, buf: &mut [u8]) {
+        POOL_OF_THREAD.with(|pool| match pool.try_borrow_mut() {
+            Ok(mut pool) => pool.fill(buf),
+            // Not re-entered in practice; a fresh pool is as random.
+            Err(_) => OsRng::new().fill(buf),
+        });
+    }
+}
+
 fn fallback_fill(pool: &mut [u8]) {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
