@@ -13,6 +13,7 @@
  * - the `error` event of a failed connect carries the cause as `event.error`.
  */
 const WebSocketClient = require('./WebSocketClient');
+const { extensionsHeader } = require('./PerMessageDeflate');
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -290,7 +291,7 @@ function onConnect(ws, connection) {
   ws._readyState = OPEN;
   ws._connection = connection;
   ws._protocol = connection.protocol;
-  ws._extensions = connection.extensions;
+  ws._extensions = extensionsHeader(connection.extensions);
   connection.on('close', (code, reason) => onClose(ws, code, reason));
   connection.on('message', (message) => onMessage(ws, message));
   ws.dispatchEvent(new Event('open'));

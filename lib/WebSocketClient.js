@@ -13,6 +13,7 @@ const url = require('url');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
+const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 
 /** `tlsOptions` keys that never override the request options the client computes. */
 const EXCLUDED_TLS_OPTIONS = ['hostname', 'port', 'method', 'path', 'headers'];
@@ -21,6 +22,8 @@ const DEFAULT_PORTS = { 'ws:': '80', 'wss:': '443' };
 
 const kHandshakeTimer = Symbol('handshakeTimer');
 const kManualProtocolHeader = Symbol('manualProtocolHeader');
+const kDeflateOptions = Symbol('deflateOptions');
+const kDeflateAgreement = Symbol('deflateAgreement');
 
 /**
  * Shallow copy of enumerable properties, `websocket`'s config merge semantics.
@@ -105,6 +108,10 @@ function WebSocketClient(config) {
     extend(this.config, config);
     extend(this.config.tlsOptions, tlsOptions);
   }
+
+  // permessage-deflate (RFC 7692): off unless config.perMessageDeflate; a bad value throws here.
+  this[kDeflateOptions] = deflateOptions(this.config.perMessageDeflate);
+  this[kDeflateAgreement] = null;
 
   this._req = null;
 
@@ -234,6 +241,9 @@ WebSocketClient.prototype._buildHeaders = function _buildHeaders(protocolNames, 
   if (protocolNames.length > 0) {
     setHeader(reqHeaders, 'Sec-WebSocket-Protocol', protocolNames.join(', '));
   }
+  if (this[kDeflateOptions]) {
+    setHeader(reqHeaders, 'Sec-WebSocket-Extensions', native.deflateClientOffer(this[kDeflateOptions]));
+  }
   if (this.origin) {
     setHeader(reqHeaders, this.config.webSocketVersion === 13 ? 'Origin' : 'Sec-WebSocket-Origin', this.origin);
   }
@@ -323,8 +333,22 @@ WebSocketClient.prototype.validateHandshake = function validateHandshake() {
     });
   }
   let protocol;
+  const deflate = this[kDeflateOptions];
+  this[kDeflateAgreement] = null;
   try {
-    protocol = native.clientValidateResponse(this.base64nonce, this.protocols.map(String), raw);
+    protocol = native.clientValidateResponse(
+      this.base64nonce,
+      this.protocols.map(String),
+      raw,
+      deflate ? ['permessage-deflate'] : []
+    );
+    if (deflate) {
+      const extensions = this.response.headers['sec-websocket-extensions'];
+      this[kDeflateAgreement] = native.deflateClientAccept(
+        extensions === undefined ? undefined : String(extensions),
+        deflate
+      );
+    }
   } catch (err) {
     this.failHandshake(err.message);
     return;
@@ -356,6 +380,7 @@ WebSocketClient.prototype.succeedHandshake = function succeedHandshake() {
     return;
   }
   const connection = new WebSocketConnection(this.socket, [], this.protocol, true, this.config);
+  this._enableDeflate(connection);
   connection.webSocketVersion = this.config.webSocketVersion;
   connection._addSocketEventListeners();
 
@@ -376,6 +401,7 @@ WebSocketClient.prototype._succeedNative = function _succeedNative() {
   const socket = this.socket;
   const nativeSocket = new NativeSocket(socket);
   const connection = new WebSocketConnection(nativeSocket, [], this.protocol, true, this.config);
+  this._enableDeflate(connection);
   connection.webSocketVersion = this.config.webSocketVersion;
   const head = this.firstDataChunk;
   this.firstDataChunk = null;
@@ -389,6 +415,16 @@ WebSocketClient.prototype._succeedNative = function _succeedNative() {
   this.socket = nativeSocket;
   connection._addSocketEventListeners();
   this.emit('connect', connection);
+};
+
+/**
+ * Turns permessage-deflate on for the new connection when the server agreed to it.
+ * @private
+ * @param {WebSocketConnection} connection
+ */
+WebSocketClient.prototype._enableDeflate = function _enableDeflate(connection) {
+  const agreement = this[kDeflateAgreement];
+  if (agreement) enableDeflate(connection, true, agreement, this[kDeflateOptions]);
 };
 
 /**

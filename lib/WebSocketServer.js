@@ -8,6 +8,7 @@ const EventEmitter = require('events').EventEmitter;
 const util = require('util');
 const WebSocketRequest = require('./WebSocketRequest');
 const { broadcastNative, nativeId } = require('./NativeTransport');
+const { deflateOptions } = require('./PerMessageDeflate');
 
 /**
  * websocket's server defaults, in websocket's key order (the object is API:
@@ -67,6 +68,8 @@ WebSocketServer.prototype.mount = function (config) {
     this.config[key] = config[key];
   }
 
+  // Throws now for a bad perMessageDeflate value, not at the first upgrade.
+  deflateOptions(this.config.perMessageDeflate);
   if (!this.config.httpServer) {
     throw new Error('You must specify an httpServer on which to mount the WebSocket server.');
   }

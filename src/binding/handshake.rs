@@ -202,6 +202,8 @@ pub struct AcceptInput {
     pub cookies: Option<Vec<CookieInput>>,
     /// The cookies argument was given but is not an array.
     pub cookies_not_array: Option<bool>,
+    /// The agreed `Sec-WebSocket-Extensions` value (permessage-deflate).
+    pub extensions: Option<String>,
 }
 
 fn attr<T>(value: Option<T>, wrong_type: Option<bool>) -> CookieAttr<T> {
@@ -265,6 +267,7 @@ pub fn server_accept_response(input: AcceptInput) -> Result<Buffer> {
         protocol_full_case: &full_case,
         origin: input.origin.as_deref(),
         cookies: cookies_arg,
+        extensions: input.extensions.as_deref(),
     };
     accept_response(&params)
         .map(Buffer::from)

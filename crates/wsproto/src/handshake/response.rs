@@ -43,6 +43,9 @@ pub struct AcceptParams<'a> {
     pub origin: Option<&'a str>,
     /// Cookies to set.
     pub cookies: CookiesArg<'a>,
+    /// The agreed `Sec-WebSocket-Extensions` value (e.g. from
+    /// [`negotiate_server`](crate::deflate::negotiate_server)), if any.
+    pub extensions: Option<&'a str>,
 }
 
 /// Checks the accepted subprotocol and returns the spelling to echo: the
@@ -93,6 +96,9 @@ pub fn accept_response(params: &AcceptParams<'_>) -> Result<Vec<u8>, HandshakeEr
     push_header(&mut out, "Sec-WebSocket-Accept", &accept_key(params.key));
     if let Some(protocol) = protocol {
         push_header(&mut out, "Sec-WebSocket-Protocol", &protocol);
+    }
+    if let Some(extensions) = params.extensions.filter(|e| !e.is_empty()) {
+        push_header(&mut out, "Sec-WebSocket-Extensions", extensions);
     }
     if let Some(origin) = params.origin.filter(|o| !o.is_empty()) {
         match params.version {
@@ -154,6 +160,7 @@ mod tests {
             protocol_full_case: &full,
             origin: Some("http://x\r\nEvil: 1"),
             cookies: CookiesArg::List(&cookies),
+            extensions: Some("permessage-deflate; server_max_window_bits=10"),
         };
         let text = accept_response(&params)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -162,7 +169,7 @@ mod tests {
             .split_once("Sec-WebSocket-Accept: ")
             .map(|(_, t)| t)
             .unwrap_or("");
-        assert!(tail.ends_with("\r\nSec-WebSocket-Protocol: Chat\r\nSec-WebSocket-Origin: http://xEvil: 1\r\nSet-Cookie: sid=abc\r\n\r\n"), "{text}");
+        assert!(tail.ends_with("\r\nSec-WebSocket-Protocol: Chat\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\nSec-WebSocket-Origin: http://xEvil: 1\r\nSet-Cookie: sid=abc\r\n\r\n"), "{text}");
     }
 
     #[test]
