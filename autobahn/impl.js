@@ -17,6 +17,13 @@ const MAX_SIZE = 64 * 1024 * 1024;
  */
 const MAX_FRAGMENTS = 1024 * 1024;
 
+/**
+ * `AUTOBAHN_DEFLATE=1` turns permessage-deflate on (websocket-rs only; sections 12 and 13 test it). The client offers
+ * `client_no_context_takeover` as well: wstest 0.8.2 reads that parameter as "the client can do without context
+ * takeover" (a draft-era meaning) and accepts no offer without it in cases 13.2, 13.5 to 13.7.
+ */
+const DEFLATE = process.env.AUTOBAHN_DEFLATE === '1';
+
 /** The implementation names accepted in `AUTOBAHN_IMPL`. */
 const NAMES = ['websocket-rs', 'websocket', 'ws'];
 
@@ -47,7 +54,8 @@ function mountWebsocketEcho(lib, httpServer) {
     maxReceivedFrameSize: MAX_SIZE,
     maxReceivedMessageSize: MAX_SIZE,
     // 9.3.x/9.4.x send 4 MiB in up to 65536 fragments (websocket ignores the option).
-    maxFragmentsPerMessage: MAX_FRAGMENTS
+    maxFragmentsPerMessage: MAX_FRAGMENTS,
+    perMessageDeflate: DEFLATE
   });
   wsServer.on('request', (request) => {
     const connection = request.accept(null, request.origin);
@@ -111,7 +119,8 @@ function connectWebsocket(lib, url, options, done) {
   const client = new lib.client({
     maxReceivedFrameSize: MAX_SIZE,
     maxReceivedMessageSize: MAX_SIZE,
-    maxFragmentsPerMessage: MAX_FRAGMENTS
+    maxFragmentsPerMessage: MAX_FRAGMENTS,
+    perMessageDeflate: DEFLATE && { clientNoContextTakeover: true }
   });
   let connection = null;
   let finished = false;

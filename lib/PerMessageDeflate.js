@@ -76,7 +76,9 @@ function enableDeflate(connection, client, agreement, options) {
 function extensionsHeader(extensions) {
   if (!Array.isArray(extensions)) return '';
   return extensions
-    .map((e) => [e.name].concat(e.params.map((p) => (p.value === undefined ? p.name : p.name + '=' + p.value))).join('; '))
+    .map((e) =>
+      [e.name].concat(e.params.map((p) => (p.value === undefined ? p.name : p.name + '=' + p.value))).join('; ')
+    )
     .join(', ');
 }
 
