@@ -53,8 +53,9 @@ function deflateOptions(value) {
 
 /**
  * Turns the extension on for a new connection (before any data flows) and
- * records what was agreed in `connection.extensions`, in the shape of
- * `request.requestedExtensions`.
+ * records what was agreed in `connection.extensions`: `{name, value, params}`,
+ * where `value` is the parameter text (`@types/websocket`'s `IExtension`) and
+ * `params` the parameters in the shape of `request.requestedExtensions`.
  * @param {import('./WebSocketConnection')} connection
  * @param {boolean} client
  * @param {object} agreement from the binding's negotiation
@@ -62,24 +63,11 @@ function deflateOptions(value) {
  */
 function enableDeflate(connection, client, agreement, options) {
   native.connSetDeflate(connection._native, client, agreement, options);
-  connection.extensions = native.serverParseExtensions(agreement.response).map((extension) => ({
-    name: extension.name,
-    params: extension.params.map((param) => ({ name: param.name, value: param.value }))
-  }));
+  connection.extensions = native.serverParseExtensions(agreement.response).map((extension) => {
+    const params = extension.params.map((param) => ({ name: param.name, value: param.value }));
+    const value = params.map((p) => (p.value === undefined ? p.name : p.name + '=' + p.value)).join('; ');
+    return { name: extension.name, value, params };
+  });
 }
 
-/**
- * `connection.extensions` as a header value (W3CWebSocket's `extensions`).
- * @param {{name: string, params: {name: string, value: (string|undefined)}[]}[]} extensions
- * @returns {string}
- */
-function extensionsHeader(extensions) {
-  if (!Array.isArray(extensions)) return '';
-  return extensions
-    .map((e) =>
-      [e.name].concat(e.params.map((p) => (p.value === undefined ? p.name : p.name + '=' + p.value))).join('; ')
-    )
-    .join(', ');
-}
-
-module.exports = { deflateOptions, enableDeflate, extensionsHeader };
+module.exports = { deflateOptions, enableDeflate };

@@ -13,7 +13,6 @@
  * - the `error` event of a failed connect carries the cause as `event.error`.
  */
 const WebSocketClient = require('./WebSocketClient');
-const { extensionsHeader } = require('./PerMessageDeflate');
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -291,7 +290,7 @@ function onConnect(ws, connection) {
   ws._readyState = OPEN;
   ws._connection = connection;
   ws._protocol = connection.protocol;
-  ws._extensions = extensionsHeader(connection.extensions);
+  ws._extensions = connection.extensions;
   connection.on('close', (code, reason) => onClose(ws, code, reason));
   connection.on('message', (message) => onMessage(ws, message));
   ws.dispatchEvent(new Event('open'));
