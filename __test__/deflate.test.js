@@ -114,7 +114,7 @@ test('the server answers the browser offer and echoes compressed frames (RFC 769
         .toString(),
       'Hello'
     );
-    assert.deepStrictEqual(echo.connections[0].extensions, [{ name: 'permessage-deflate', params: [] }]);
+    assert.deepStrictEqual(echo.connections[0].extensions, [{ name: 'permessage-deflate', value: '', params: [] }]);
     socket.destroy();
   } finally {
     await echo.close();
@@ -205,7 +205,13 @@ test('our client and a ws server compress both ways', T, async () => {
       client.connect('ws://127.0.0.1:' + wss.address().port + '/');
     });
     assert.strictEqual(serverExtensions, 'permessage-deflate; client_max_window_bits=11');
-    assert.strictEqual(connection.extensions[0].name, 'permessage-deflate');
+    assert.deepStrictEqual(connection.extensions, [
+      {
+        name: 'permessage-deflate',
+        value: 'client_max_window_bits=11',
+        params: [{ name: 'client_max_window_bits', value: '11' }]
+      }
+    ]);
     const text = 'abc'.repeat(5000);
     const reply = await new Promise((resolve) => {
       connection.on('message', resolve);
