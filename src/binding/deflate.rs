@@ -110,7 +110,10 @@ pub fn deflate_validate_options(options: DeflateOptions) -> Result<()> {
 /// Server: the agreement for a client's `Sec-WebSocket-Extensions` value, or
 /// `null` when no permessage-deflate alternative is acceptable (declined).
 #[napi(catch_unwind)]
-pub fn deflate_negotiate(offered: String, options: DeflateOptions) -> Result<Option<DeflateAgreement>> {
+pub fn deflate_negotiate(
+    offered: String,
+    options: DeflateOptions,
+) -> Result<Option<DeflateAgreement>> {
     let config = config_of(&options)?;
     Ok(negotiate_server(&offered, &config).map(|a| to_js(a.agreement, a.response)))
 }
