@@ -573,6 +573,21 @@ impl Connection {
         true
     }
 
+    /// Queues frames made by
+    /// [`encode_server_message_deflated`](crate::broadcast::encode_server_message_deflated)
+    /// with `window_bits`. Returns false, sending nothing, unless this is a
+    /// server in state `Open` whose permessage-deflate agreement keeps no
+    /// server context and allows that window
+    /// ([`PerMessageDeflate::accepts_shared`]); the caller then sends the
+    /// message with [`send_message`](Connection::send_message) instead.
+    pub fn send_encoded_deflated(&mut self, frames: &[u8], window_bits: u8) -> bool {
+        let fits = self
+            .deflate
+            .as_deref()
+            .is_some_and(|d| d.accepts_shared(window_bits));
+        fits && self.send_encoded(frames)
+    }
+
     /// Queues a raw frame, as `WebSocketConnection.sendFrame` with
     /// `WebSocketFrame.toBuffer`: the given bits, `opcode & 0xF`, and for opcode
     /// 0x8 the 2-byte `close_status` (when given) before `payload`; masked per

@@ -381,3 +381,53 @@ fn a_decompression_bomb_fails_early_with_1009() {
     );
     c.receive(&[]);
 }
+
+#[test]
+fn a_broadcast_is_compressed_once_for_connections_without_server_context() {
+    use wsproto::broadcast::encode_server_message_deflated;
+    let payload =
+        br#"{"type":"tick","values":[1,2,3,4,5,6,7,8,9,10],"note":"same for everyone"}"#.repeat(20);
+    let frames = encode_server_message_deflated(&Limits::server(), 1, 12, false, &payload);
+    assert_eq!(frames[0] & 0x40, 0x40);
+    assert!(frames.len() < payload.len() / 4);
+    let no_context = Agreement {
+        server_no_context_takeover: true,
+        server_max_window_bits: 12,
+        ..Agreement::default()
+    };
+    // Two server connections without server context: both take the frames, and
+    // their clients read the message, before and after their own messages.
+    for _ in 0..2 {
+        let mut s = with_deflate(Role::Server, Limits::server(), no_context, 0);
+        let mut c = with_deflate(Role::Client, Limits::client(), no_context, 0);
+        s.send_message(false, b"own message before");
+        assert!(s.send_encoded_deflated(&frames, 12));
+        s.send_message(false, b"own message after");
+        c.receive(&s.take_outgoing());
+        let expected = Event::Message {
+            binary: false,
+            data: payload.clone(),
+        };
+        assert_eq!(
+            events(&mut c),
+            vec![
+                text("own message before"),
+                expected,
+                text("own message after")
+            ]
+        );
+    }
+    // Refused: context takeover on our side, a smaller window, no extension, a client.
+    let mut s = with_deflate(Role::Server, Limits::server(), Agreement::default(), 0);
+    assert!(!s.send_encoded_deflated(&frames, 12));
+    let small = Agreement {
+        server_max_window_bits: 10,
+        ..no_context
+    };
+    let mut s = with_deflate(Role::Server, Limits::server(), small, 0);
+    assert!(!s.send_encoded_deflated(&frames, 12));
+    assert!(!server().send_encoded_deflated(&frames, 12));
+    let mut c = with_deflate(Role::Client, Limits::client(), no_context, 0);
+    assert!(!c.send_encoded_deflated(&frames, 12));
+    assert!(!s.has_outgoing() && !c.has_outgoing());
+}

@@ -121,6 +121,16 @@ impl PerMessageDeflate {
         }
     }
 
+    /// Whether a message compressed once for many connections (see
+    /// [`encode_server_message_deflated`](crate::broadcast::encode_server_message_deflated))
+    /// with a fresh compressor of `window_bits` may be sent on this one: only
+    /// when we keep no context (otherwise the peer's window would hold a
+    /// message our compressor never saw) and our agreed window is at least as
+    /// large.
+    pub fn accepts_shared(&self, window_bits: u8) -> bool {
+        self.send_no_context_takeover && zlib_window_bits(window_bits) <= self.send_window
+    }
+
     /// Whether a message of `len` bytes is worth compressing.
     pub fn should_compress(&self, len: usize) -> bool {
         len >= self.threshold
@@ -250,6 +260,24 @@ impl PerMessageDeflate {
         self.stream_ended = false;
         Ok(())
     }
+}
+
+/// Compresses `payload` with a fresh compressor (no context before or after),
+/// as RFC 7692 §7.2.1 says: sync flush, `00 00 ff ff` removed.
+pub fn compress_standalone(level: u32, window_bits: u8, payload: &[u8]) -> Vec<u8> {
+    let mut state = PerMessageDeflate::new(
+        Role::Server,
+        &Agreement {
+            server_no_context_takeover: true,
+            server_max_window_bits: window_bits.clamp(8, 15),
+            ..Agreement::default()
+        },
+        CompressionOptions {
+            level,
+            threshold: 0,
+        },
+    );
+    state.compress(payload)
 }
 
 fn too_large(len: usize, max: u64) -> ProtocolError {

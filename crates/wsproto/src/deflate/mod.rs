@@ -10,7 +10,7 @@ mod codec;
 pub mod header;
 mod negotiate;
 
-pub use codec::{CompressionOptions, PerMessageDeflate, EMPTY_BLOCK_TAIL};
+pub use codec::{compress_standalone, CompressionOptions, PerMessageDeflate, EMPTY_BLOCK_TAIL};
 pub use negotiate::{
     client_accept, client_offer, negotiate_server, Accepted, Agreement, DeflateConfig, ParamError,
     ResponseError, EXTENSION_NAME, MAX_WINDOW_BITS, MIN_WINDOW_BITS,
