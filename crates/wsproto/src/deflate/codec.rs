@@ -141,49 +141,42 @@ impl PerMessageDeflate {
     /// takeover the compressor is reset afterwards.
     pub fn compress(&mut self, payload: &[u8]) -> Vec<u8> {
         let (level, window) = (self.level, self.send_window);
+        if self.send_no_context_takeover {
+            // Nothing carries over between messages, so the connection keeps
+            // no compressor: one per thread and setting is shared by all.
+            return SHARED_COMPRESSORS.with(|shared| {
+                let mut shared = shared.borrow_mut();
+                let key = (level.level(), window);
+                let index = match shared.iter().position(|(k, _)| *k == key) {
+                    Some(index) => index,
+                    None => {
+                        shared.push((key, Compress::new_with_window_bits(level, false, window)));
+                        shared.len() - 1
+                    }
+                };
+                match shared.get_mut(index) {
+                    Some((_, compressor)) => {
+                        let out = deflate_sync(compressor, payload);
+                        compressor.reset();
+                        out
+                    }
+                    None => deflate_sync(
+                        &mut Compress::new_with_window_bits(level, false, window),
+                        payload,
+                    ),
+                }
+            });
+        }
         let compressor = self
             .compressor
             .get_or_insert_with(|| Compress::new_with_window_bits(level, false, window));
-        let start_in = compressor.total_in();
-        // Deflate's worst case is a few bytes per 16 KiB over the input.
-        let mut out = Vec::with_capacity(payload.len() / 2 + 64);
-        loop {
-            let consumed = usize::try_from(compressor.total_in() - start_in).unwrap_or(usize::MAX);
-            let input = payload.get(consumed..).unwrap_or(&[]);
-            if out.capacity() - out.len() < 64 {
-                out.reserve(out.capacity().max(1024));
-            }
-            let before = out.len();
-            // Errors cannot come from data (only from misuse of the stream);
-            // stop rather than loop if one ever does.
-            if compressor
-                .compress_vec(input, &mut out, FlushCompress::Sync)
-                .is_err()
-            {
-                break;
-            }
-            let done = compressor.total_in() - start_in == payload.len() as u64;
-            // A sync flush is complete when output stopped short of the space.
-            if done && out.len() < out.capacity() && out.ends_with(&EMPTY_BLOCK_TAIL) {
-                break;
-            }
-            if done && out.len() == before {
-                break;
-            }
-        }
-        if out.ends_with(&EMPTY_BLOCK_TAIL) {
-            out.truncate(out.len() - EMPTY_BLOCK_TAIL.len());
-        }
-        if out.is_empty() {
-            // RFC 7692 §7.2.3.6: an empty message may be sent as one 0x00 byte.
-            out.push(0x00);
-        }
-        if self.send_no_context_takeover {
-            if let Some(c) = self.compressor.as_mut() {
-                c.reset();
-            }
-        }
-        out
+        deflate_sync(compressor, payload)
+    }
+
+    /// Whether this connection holds zlib state (a compressor or a
+    /// decompressor) between messages.
+    pub fn holds_zlib_state(&self) -> bool {
+        self.compressor.is_some() || self.decompressor.is_some()
     }
 
     /// Inflates one piece of a compressed message's payload (already
@@ -252,7 +245,11 @@ impl PerMessageDeflate {
         }
         // After a final block the stream is over: the next message starts a
         // new one (a peer that sets BFINAL keeps no context to refer to).
-        if self.receive_no_context_takeover || self.stream_ended {
+        if self.receive_no_context_takeover {
+            // Nothing carries over: free the state (a few KiB plus the window)
+            // instead of keeping it for an idle connection.
+            self.decompressor = None;
+        } else if self.stream_ended {
             if let Some(d) = self.decompressor.as_mut() {
                 d.reset(false);
             }
@@ -278,6 +275,55 @@ pub fn compress_standalone(level: u32, window_bits: u8, payload: &[u8]) -> Vec<u
         },
     );
     state.compress(payload)
+}
+
+thread_local! {
+    /// The compressors of connections that keep no context (RFC 7692
+    /// §7.1.1.1), one per (level, window bits) on each thread: a message is
+    /// compressed in one call and the state reset, so sharing is safe and an
+    /// idle connection holds none (uWebSockets' shared-compressor idea).
+    static SHARED_COMPRESSORS: std::cell::RefCell<Vec<((u32, u8), Compress)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Deflates a whole message with a sync flush and removes the trailing
+/// `00 00 ff ff` (RFC 7692 §7.2.1).
+fn deflate_sync(compressor: &mut Compress, payload: &[u8]) -> Vec<u8> {
+    let start_in = compressor.total_in();
+    // Deflate's worst case is a few bytes per 16 KiB over the input.
+    let mut out = Vec::with_capacity(payload.len() / 2 + 64);
+    loop {
+        let consumed = usize::try_from(compressor.total_in() - start_in).unwrap_or(usize::MAX);
+        let input = payload.get(consumed..).unwrap_or(&[]);
+        if out.capacity() - out.len() < 64 {
+            out.reserve(out.capacity().max(1024));
+        }
+        let before = out.len();
+        // Errors cannot come from data (only from misuse of the stream);
+        // stop rather than loop if one ever does.
+        if compressor
+            .compress_vec(input, &mut out, FlushCompress::Sync)
+            .is_err()
+        {
+            break;
+        }
+        let done = compressor.total_in() - start_in == payload.len() as u64;
+        // A sync flush is complete when output stopped short of the space.
+        if done && out.len() < out.capacity() && out.ends_with(&EMPTY_BLOCK_TAIL) {
+            break;
+        }
+        if done && out.len() == before {
+            break;
+        }
+    }
+    if out.ends_with(&EMPTY_BLOCK_TAIL) {
+        out.truncate(out.len() - EMPTY_BLOCK_TAIL.len());
+    }
+    if out.is_empty() {
+        // RFC 7692 §7.2.3.6: an empty message may be sent as one 0x00 byte.
+        out.push(0x00);
+    }
+    out
 }
 
 fn too_large(len: usize, max: u64) -> ProtocolError {
