@@ -109,8 +109,10 @@ function WebSocketClient(config) {
     extend(this.config.tlsOptions, tlsOptions);
   }
 
-  // permessage-deflate (RFC 7692): off unless config.perMessageDeflate; a bad value throws here.
-  this[kDeflateOptions] = deflateOptions(this.config.perMessageDeflate);
+  // permessage-deflate (RFC 7692): off unless config.perMessageDeflate; a bad value throws here. Not offered with
+  // assembleFragments off: raw 'frame' events would carry compressed payloads.
+  const deflate = deflateOptions(this.config.perMessageDeflate);
+  this[kDeflateOptions] = this.config.assembleFragments === false ? null : deflate;
   this[kDeflateAgreement] = null;
 
   this._req = null;
