@@ -56,8 +56,8 @@ export interface IConfig {
 
   /**
    * permessage-deflate (RFC 7692): `false` (no extension, as `websocket`), `true` (the defaults of
-   * {@link IPerMessageDeflateOptions}) or options. A bad value throws from the server's or client's constructor. The
-   * server does not negotiate it when `assembleFragments` is false. websocket-rs only; not added to `config` unless
+   * {@link IPerMessageDeflateOptions}) or options. A bad value throws from the server's or client's constructor. It is
+   * not negotiated when `assembleFragments` is false. websocket-rs only; not added to `config` unless
    * set.
    * @default false
    */
