@@ -10,10 +10,10 @@ const { EventEmitter } = require('events');
 const http = require('http');
 const https = require('https');
 const url = require('url');
+const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
-const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 
 /** `tlsOptions` keys that never override the request options the client computes. */
 const EXCLUDED_TLS_OPTIONS = ['hostname', 'port', 'method', 'path', 'headers'];

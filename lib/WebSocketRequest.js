@@ -10,10 +10,10 @@
 const EventEmitter = require('events').EventEmitter;
 const url = require('url');
 const util = require('util');
+const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
-const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 
 /**
  * @param {import('net').Socket} socket the upgraded socket

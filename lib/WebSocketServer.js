@@ -6,9 +6,9 @@
  */
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
+const { deflateOptions } = require('./PerMessageDeflate');
 const WebSocketRequest = require('./WebSocketRequest');
 const { broadcastNative, nativeId } = require('./NativeTransport');
-const { deflateOptions } = require('./PerMessageDeflate');
 
 /**
  * websocket's server defaults, in websocket's key order (the object is API:
