@@ -6,8 +6,8 @@ use napi::bindgen_prelude::{Buffer, Either};
 use napi::{Error, Result};
 use napi_derive::napi;
 use wsproto::handshake::{
-    accept_response, reject_response, AcceptParams, CookieAttr, CookiesArg, Headers, MaxAge,
-    ServerOptions, SetCookie, UpgradeRequest,
+    accept_response_with_extensions, reject_response, AcceptParams, CookieAttr, CookiesArg,
+    Headers, MaxAge, ServerOptions, SetCookie, UpgradeRequest,
 };
 
 /// The `WebSocketServer` config options the handshake reads.
@@ -267,9 +267,8 @@ pub fn server_accept_response(input: AcceptInput) -> Result<Buffer> {
         protocol_full_case: &full_case,
         origin: input.origin.as_deref(),
         cookies: cookies_arg,
-        extensions: input.extensions.as_deref(),
     };
-    accept_response(&params)
+    accept_response_with_extensions(&params, input.extensions.as_deref())
         .map(Buffer::from)
         .map_err(|e| Error::from_reason(e.to_string()))
 }

@@ -38,7 +38,6 @@ fn serve(bytes: &[u8]) -> Outcome {
         protocol_full_case: &request.protocol_full_case,
         origin: request.origin.as_deref(),
         cookies: CookiesArg::Absent,
-        extensions: None,
     };
     match accept_response(&params) {
         Ok(response) => Outcome::Accepted(response),
