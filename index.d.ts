@@ -55,6 +55,15 @@ export interface IConfig {
   maxFragmentsPerMessage?: number | undefined;
 
   /**
+   * permessage-deflate (RFC 7692): `false` (no extension, as `websocket`), `true` (the defaults of
+   * {@link IPerMessageDeflateOptions}) or options. A bad value throws from the server's or client's constructor. It is
+   * not negotiated when `assembleFragments` is false. websocket-rs only; not added to `config` unless
+   * set.
+   * @default false
+   */
+  perMessageDeflate?: boolean | IPerMessageDeflateOptions | undefined;
+
+  /**
    * Whether plain-TCP connections (from an `http.Server`, or to a `ws:` URL) run on the native transport, where Rust
    * takes the socket over after the handshake and `connection.socket` becomes a {@link NativeSocket}. `false` keeps
    * every connection of this server or client on Node's socket (`connection.socket` is the `net.Socket`); the
@@ -298,6 +307,55 @@ export interface IExtension {
   name: string;
   /** Extension value. */
   value: string;
+}
+
+/** An extension both ends agreed on (`connection.extensions`): permessage-deflate when `perMessageDeflate` is on. */
+export interface IAgreedExtension extends IExtension {
+  /** Extension name: `'permessage-deflate'`. */
+  name: string;
+  /** Its parameters as text, e.g. `'server_no_context_takeover; client_max_window_bits=10'` (`''` for none). */
+  value: string;
+  /** Its parameters in order. */
+  params: IExtensionParameter[];
+}
+
+/**
+ * The `perMessageDeflate` options (RFC 7692), on the server and the client config. Names as in `ws`. See
+ * docs/permessage-deflate.md.
+ */
+export interface IPerMessageDeflateOptions {
+  /**
+   * Server: reset our compressor after every message and say so. Client: ask the server to do that (an answer without
+   * it fails the connection).
+   * @default false
+   */
+  serverNoContextTakeover?: boolean | undefined;
+  /**
+   * Server: require the client to reset its compressor after every message. Client: reset ours after every message
+   * and tell the server.
+   * @default false
+   */
+  clientNoContextTakeover?: boolean | undefined;
+  /**
+   * The LZ77 window of the server's compressor, 8 to 15 (bits). Server: the most ours uses. Client: requested from the
+   * server. Unset: 15, and the client does not ask.
+   */
+  serverMaxWindowBits?: number | undefined;
+  /**
+   * The LZ77 window of the client's compressor, 8 to 15 (bits). Server: required of the client (an offer that cannot
+   * limit it is declined). Client: offered as our limit. Unset: 15.
+   */
+  clientMaxWindowBits?: number | undefined;
+  /**
+   * Messages shorter than this many bytes are sent uncompressed.
+   * @default 1024
+   */
+  threshold?: number | undefined;
+  /**
+   * zlib compression level, 0 (store) to 9 (smallest).
+   * @default 1
+   */
+  level?: number | undefined;
 }
 
 /** One parameter of an extension the client asked for: `name` or `name=value`, lower-cased. */
@@ -674,8 +732,8 @@ export class connection extends events.EventEmitter {
   socketHadError: boolean;
   /** Whether the `'close'` event was emitted. */
   closeEventEmitted: boolean;
-  /** The negotiated extensions: always `[]`. */
-  extensions: IExtension[];
+  /** The negotiated extensions: `[]`, or the permessage-deflate agreement when `perMessageDeflate` is on. */
+  extensions: IAgreedExtension[];
   /** The peer address; on the server the first `X-Forwarded-For` entry unless `ignoreXForwardedFor` is set. */
   remoteAddress: string;
   /** Server side: the `X-Forwarded-For` entries and the peer address. `undefined` on the client side. */

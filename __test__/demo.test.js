@@ -155,6 +155,13 @@ if (Number(process.versions.node.split('.')[0]) < 20) {
     test('two pages connect and both are told there are 2 connections', T, async () => {
       await join(pageA, 'alice');
       await join(pageB, 'bob');
+      // The browser offered permessage-deflate and our server agreed (the later messages are compressed).
+      for (const page of [pageA, pageB]) {
+        assert.strictEqual(
+          await page.$eval('body', (el) => el.dataset.extensions),
+          'permessage-deflate; server_no_context_takeover; client_no_context_takeover'
+        );
+      }
       assert.strictEqual(await waitForText(pageA, '#stats-connections', '2'), '2');
       assert.strictEqual(await waitForText(pageB, '#stats-connections', '2'), '2');
       assert.match(await pageA.textContent('#stats-rate'), /^\d+\.\d$/, 'messages/s is shown');

@@ -18,6 +18,13 @@ const MAX_SIZE = 64 * 1024 * 1024;
  */
 const WS_MAX_FRAGMENTS = 1024 * 1024;
 
+/**
+ * `AUTOBAHN_DEFLATE=1` turns permessage-deflate on (websocket-rs only; sections 12 and 13 test it). The client offers
+ * `client_no_context_takeover` as well: wstest 0.8.2 reads that parameter as "the client can do without context
+ * takeover" (a draft-era meaning) and accepts no offer without it in cases 13.2, 13.5 to 13.7.
+ */
+const DEFLATE = process.env.AUTOBAHN_DEFLATE === '1';
+
 /** The implementation names accepted in `AUTOBAHN_IMPL`. */
 const NAMES = ['websocket-rs', 'websocket', 'ws'];
 
@@ -46,7 +53,8 @@ function mountWebsocketEcho(lib, httpServer) {
     httpServer,
     autoAcceptConnections: false,
     maxReceivedFrameSize: MAX_SIZE,
-    maxReceivedMessageSize: MAX_SIZE
+    maxReceivedMessageSize: MAX_SIZE,
+    perMessageDeflate: DEFLATE
   });
   wsServer.on('request', (request) => {
     const connection = request.accept(null, request.origin);
@@ -109,7 +117,8 @@ function mountEcho(name, httpServer) {
 function connectWebsocket(lib, url, options, done) {
   const client = new lib.client({
     maxReceivedFrameSize: MAX_SIZE,
-    maxReceivedMessageSize: MAX_SIZE
+    maxReceivedMessageSize: MAX_SIZE,
+    perMessageDeflate: DEFLATE && { clientNoContextTakeover: true }
   });
   let connection = null;
   let finished = false;

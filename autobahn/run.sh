@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Autobahn|Testsuite against our server and/or client and checks the results against autobahn/expected/.
 #
-#   bash autobahn/run.sh [server|client|all] [--agent websocket-rs|websocket|ws] [--cases 1.*,5.*] [--update [--force]]
+#   bash autobahn/run.sh [server|client|all] [--agent websocket-rs|websocket|ws] [--cases 1.*,5.*] [--deflate] [--update [--force]]
 #
 #   server   wstest -m fuzzingclient against autobahn/echo-server.js
 #   client   autobahn/client.js against wstest -m fuzzingserver
@@ -9,6 +9,8 @@
 #   --agent  which implementation to drive (default: $AUTOBAHN_IMPL, else websocket-rs = this package);
 #            ws and websocket are there to compare with and to validate the runner
 #   --cases  a comma-separated list of case patterns instead of all cases, for quick runs while debugging
+#   --deflate  permessage-deflate on (perMessageDeflate in impl.js) and sections 12 and 13 only (unless --cases says
+#            otherwise), checked against autobahn/expected/<role>-deflate.json
 #   --update rewrite autobahn/expected/<role>.json from this run (see check.js: it refuses results below the bar
 #            unless --force is given too)
 #
@@ -24,11 +26,13 @@ role=all
 impl="${AUTOBAHN_IMPL:-websocket-rs}"
 cases=""
 check_flags=()
+deflate=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     server | client | all) role="$1" ;;
     --agent) impl="${2:?--agent needs a name}"; shift ;;
     --cases) cases="${2:?--cases needs a list}"; shift ;;
+    --deflate) deflate=1 ;;
     --update) check_flags+=(--update) ;;
     --force) check_flags+=(--force) ;;
     -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -41,6 +45,13 @@ case "$impl" in
   *) echo "autobahn/run.sh: --agent must be websocket-rs, websocket or ws" >&2; exit 2 ;;
 esac
 export AUTOBAHN_IMPL="$impl"
+if [[ "$deflate" == 1 ]]; then
+  export AUTOBAHN_DEFLATE=1
+  check_flags+=(--deflate)
+  [[ -n "$cases" ]] || cases="12.*,13.*"
+else
+  export AUTOBAHN_DEFLATE=0
+fi
 
 wstest="$(bash "$here/setup.sh" | tail -n 1)"
 export PYTHONWARNINGS=ignore # wstest's dependencies warn about Python 2 on every start

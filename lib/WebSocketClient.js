@@ -10,6 +10,7 @@ const { EventEmitter } = require('events');
 const http = require('http');
 const https = require('https');
 const url = require('url');
+const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
@@ -24,6 +25,8 @@ const DEFAULT_PORTS = { 'ws:': '80', 'wss:': '443' };
 
 const kHandshakeTimer = Symbol('handshakeTimer');
 const kManualProtocolHeader = Symbol('manualProtocolHeader');
+const kDeflateOptions = Symbol('deflateOptions');
+const kDeflateAgreement = Symbol('deflateAgreement');
 
 /**
  * Shallow copy of enumerable properties, `websocket`'s config merge semantics.
@@ -108,6 +111,12 @@ function WebSocketClient(config) {
     extend(this.config, config);
     extend(this.config.tlsOptions, tlsOptions);
   }
+
+  // permessage-deflate (RFC 7692): off unless config.perMessageDeflate; a bad value throws here. Not offered with
+  // assembleFragments off: raw 'frame' events would carry compressed payloads.
+  const deflate = deflateOptions(this.config.perMessageDeflate);
+  this[kDeflateOptions] = this.config.assembleFragments === false ? null : deflate;
+  this[kDeflateAgreement] = null;
 
   this._req = null;
 
@@ -237,6 +246,9 @@ WebSocketClient.prototype._buildHeaders = function _buildHeaders(protocolNames, 
   if (protocolNames.length > 0) {
     setHeader(reqHeaders, 'Sec-WebSocket-Protocol', protocolNames.join(', '));
   }
+  if (this[kDeflateOptions]) {
+    setHeader(reqHeaders, 'Sec-WebSocket-Extensions', native.deflateClientOffer(this[kDeflateOptions]));
+  }
   if (this.origin) {
     setHeader(reqHeaders, this.config.webSocketVersion === 13 ? 'Origin' : 'Sec-WebSocket-Origin', this.origin);
   }
@@ -327,8 +339,22 @@ WebSocketClient.prototype.validateHandshake = function validateHandshake() {
     });
   }
   let protocol;
+  const deflate = this[kDeflateOptions];
+  this[kDeflateAgreement] = null;
   try {
-    protocol = native.clientValidateResponse(this.base64nonce, this.protocols.map(String), raw);
+    protocol = native.clientValidateResponse(
+      this.base64nonce,
+      this.protocols.map(String),
+      raw,
+      deflate ? ['permessage-deflate'] : []
+    );
+    if (deflate) {
+      const extensions = this.response.headers['sec-websocket-extensions'];
+      this[kDeflateAgreement] = native.deflateClientAccept(
+        extensions === undefined ? undefined : String(extensions),
+        deflate
+      );
+    }
   } catch (err) {
     this.failHandshake(err.message);
     return;
@@ -362,6 +388,7 @@ WebSocketClient.prototype.succeedHandshake = function succeedHandshake() {
     return;
   }
   const connection = new WebSocketConnection(this.socket, [], this.protocol, true, this.config);
+  this._enableDeflate(connection);
   connection.webSocketVersion = this.config.webSocketVersion;
   connection._addSocketEventListeners();
 
@@ -382,6 +409,7 @@ WebSocketClient.prototype._succeedNative = function _succeedNative() {
   const socket = this.socket;
   const nativeSocket = new NativeSocket(socket);
   const connection = new WebSocketConnection(nativeSocket, [], this.protocol, true, this.config);
+  this._enableDeflate(connection);
   connection.webSocketVersion = this.config.webSocketVersion;
   const head = this.firstDataChunk;
   this.firstDataChunk = null;
@@ -396,6 +424,16 @@ WebSocketClient.prototype._succeedNative = function _succeedNative() {
   this.socket = nativeSocket;
   connection._addSocketEventListeners();
   this.emit('connect', connection);
+};
+
+/**
+ * Turns permessage-deflate on for the new connection when the server agreed to it.
+ * @private
+ * @param {WebSocketConnection} connection
+ */
+WebSocketClient.prototype._enableDeflate = function _enableDeflate(connection) {
+  const agreement = this[kDeflateAgreement];
+  if (agreement) enableDeflate(connection, true, agreement, this[kDeflateOptions]);
 };
 
 /**

@@ -10,6 +10,7 @@
 const EventEmitter = require('events').EventEmitter;
 const url = require('url');
 const util = require('util');
+const { deflateOptions, enableDeflate } = require('./PerMessageDeflate');
 const native = require('./native');
 const WebSocketConnection = require('./WebSocketConnection');
 const { NativeSocket, canAdopt } = require('./NativeTransport');
@@ -108,6 +109,16 @@ WebSocketRequest.prototype.readHandshake = function () {
 
   this.requestedExtensions = toExtensions(result.requestedExtensions);
   this.cookies = toCookies(result.cookies);
+
+  // permessage-deflate (RFC 7692), when the server enables it: the first
+  // acceptable alternative of the offer, or none. Not with assembleFragments
+  // off: raw 'frame' events would carry compressed payloads.
+  this._deflate = null;
+  this._deflateOptions = deflateOptions(config.perMessageDeflate);
+  const offered = this.httpRequest.headers && this.httpRequest.headers['sec-websocket-extensions'];
+  if (this._deflateOptions && config.assembleFragments !== false && offered) {
+    this._deflate = native.deflateNegotiate(String(offered), this._deflateOptions);
+  }
 };
 
 /**
@@ -206,7 +217,8 @@ WebSocketRequest.prototype.accept = function (acceptedProtocol, allowedOrigin, c
       protocolFullCase: fullCase,
       origin: allowedOrigin ? String(allowedOrigin) : undefined,
       cookies: Array.isArray(cookies) ? cookies.map(describeCookie) : undefined,
-      cookiesNotArray: !!cookies && !Array.isArray(cookies)
+      cookiesNotArray: !!cookies && !Array.isArray(cookies),
+      extensions: this._deflate ? this._deflate.response : undefined
     });
   } catch (e) {
     if (DEBUG) log('accept() refused for %s %s: %s', this.remoteAddress, this.resource, e.message);
@@ -301,6 +313,7 @@ WebSocketRequest.prototype._newConnection = function (socket, acceptedProtocol) 
     this.socket.destroy();
     throw e;
   }
+  if (this._deflate) enableDeflate(connection, false, this._deflate, this._deflateOptions);
   connection.webSocketVersion = this.webSocketVersion;
   connection.remoteAddress = this.remoteAddress;
   connection.remoteAddresses = this.remoteAddresses;

@@ -6,6 +6,7 @@
  */
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
+const { deflateOptions } = require('./PerMessageDeflate');
 const WebSocketRequest = require('./WebSocketRequest');
 const { broadcastNative, nativeId } = require('./NativeTransport');
 const log = require('./debug').createLogger('websocket:server');
@@ -70,6 +71,8 @@ WebSocketServer.prototype.mount = function (config) {
     this.config[key] = config[key];
   }
 
+  // Throws now for a bad perMessageDeflate value, not at the first upgrade.
+  deflateOptions(this.config.perMessageDeflate);
   if (!this.config.httpServer) {
     throw new Error('You must specify an httpServer on which to mount the WebSocket server.');
   }

@@ -28,7 +28,9 @@ import {
   IW3CEvents,
   ICookie,
   IExtension,
+  IAgreedExtension,
   IExtensionParameter,
+  IPerMessageDeflateOptions,
   IRequestedExtension,
   IUtf8Message,
   IBinaryMessage,
@@ -303,7 +305,7 @@ assertType<
       bytesWaitingToFlush: number;
       socketHadError: boolean;
       closeEventEmitted: boolean;
-      extensions: IExtension[];
+      extensions: IAgreedExtension[];
       remoteAddress: string;
       remoteAddresses: string[] | undefined;
       webSocketVersion: number;
@@ -750,6 +752,15 @@ const closeEvent: ICloseEvent = { code: 1000, reason: '', wasClean: true };
 const messageEvent: IMessageEvent = { data: 'x' };
 const stringified: IStringified = { toString: () => 'x' };
 const extension: IExtension = { name: 'x', value: 'y' };
+const deflateOptions: IPerMessageDeflateOptions = {
+  serverNoContextTakeover: true,
+  clientMaxWindowBits: 10,
+  threshold: 0
+};
+new server({ httpServer: http.createServer(), perMessageDeflate: deflateOptions });
+new client({ perMessageDeflate: true });
+const agreed: IExtension = conn.extensions[0];
+const agreedParam: IExtensionParameter = conn.extensions[0].params[0];
 
 export {
   sameServer,

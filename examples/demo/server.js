@@ -62,7 +62,13 @@ const httpServer = http.createServer((req, res) => {
   }
 });
 
-const wsServer = new WebSocketServer({ httpServer, maxReceivedMessageSize: 64 * 1024 });
+// permessage-deflate in its memory mode: no context kept between messages, so idle connections hold no zlib
+// state; threshold 0 compresses even the short chat messages, to show it working with the browser.
+const wsServer = new WebSocketServer({
+  httpServer,
+  maxReceivedMessageSize: 64 * 1024,
+  perMessageDeflate: { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: 0 }
+});
 /** @type {Map<import('websocket-rs').connection, string>} connection -> name */
 const names = new Map();
 let guests = 0;

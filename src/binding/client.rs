@@ -24,7 +24,8 @@ pub fn client_validate_protocols(protocols: Vec<String>) -> Result<()> {
     client::validate_protocols(&protocols).map_err(|e| Error::from_reason(e.to_string()))
 }
 
-/// Validates a 101 response to a request sent with `key` and `protocols`.
+/// Validates a 101 response to a request sent with `key` and `protocols`
+/// (and the extensions named in `extensions`, e.g. `permessage-deflate`).
 /// `raw_headers` is Node's `IncomingMessage.rawHeaders` (name, value, name,
 /// value, ...). Returns the selected subprotocol, or `undefined` when none
 /// was requested; throws an `Error` with `websocket`'s text otherwise.
@@ -33,7 +34,10 @@ pub fn client_validate_response(
     key: String,
     protocols: Vec<String>,
     raw_headers: Vec<String>,
+    extensions: Option<Vec<String>>,
 ) -> Result<Option<String>> {
+    let extensions = extensions.unwrap_or_default();
+    let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
     let headers: Vec<(&str, &str)> = raw_headers
         .chunks_exact(2)
         .map(|pair| match pair {
@@ -41,6 +45,6 @@ pub fn client_validate_response(
             _ => ("", ""),
         })
         .collect();
-    client::validate_response(&key, &protocols, &[], &headers)
+    client::validate_response(&key, &protocols, &extensions, &headers)
         .map_err(|e| Error::from_reason(e.to_string()))
 }

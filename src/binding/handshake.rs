@@ -6,8 +6,8 @@ use napi::bindgen_prelude::{Buffer, Either};
 use napi::{Error, Result};
 use napi_derive::napi;
 use wsproto::handshake::{
-    accept_response, reject_response, AcceptParams, CookieAttr, CookiesArg, Headers, MaxAge,
-    ServerOptions, SetCookie, UpgradeRequest,
+    accept_response_with_extensions, reject_response, AcceptParams, CookieAttr, CookiesArg,
+    Headers, MaxAge, ServerOptions, SetCookie, UpgradeRequest,
 };
 
 /// The `WebSocketServer` config options the handshake reads.
@@ -202,6 +202,8 @@ pub struct AcceptInput {
     pub cookies: Option<Vec<CookieInput>>,
     /// The cookies argument was given but is not an array.
     pub cookies_not_array: Option<bool>,
+    /// The agreed `Sec-WebSocket-Extensions` value (permessage-deflate).
+    pub extensions: Option<String>,
 }
 
 fn attr<T>(value: Option<T>, wrong_type: Option<bool>) -> CookieAttr<T> {
@@ -266,7 +268,7 @@ pub fn server_accept_response(input: AcceptInput) -> Result<Buffer> {
         origin: input.origin.as_deref(),
         cookies: cookies_arg,
     };
-    accept_response(&params)
+    accept_response_with_extensions(&params, input.extensions.as_deref())
         .map(Buffer::from)
         .map_err(|e| Error::from_reason(e.to_string()))
 }

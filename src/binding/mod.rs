@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod client;
 pub mod connection;
+pub mod deflate;
 pub mod frame;
 pub mod handshake;
 #[cfg(unix)]

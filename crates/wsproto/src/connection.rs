@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 
 use crate::close;
+use crate::deflate::PerMessageDeflate;
 use crate::error::ProtocolError;
 use crate::event::Event;
 use crate::frame::{decode_header, encode_frame, FrameHeader, HeaderDecode, MAX_HEADER_LEN};
@@ -23,6 +24,8 @@ enum Sink {
     Control,
     /// Into a buffer of its own, reported as [`Event::Frame`].
     Raw,
+    /// Through the decompressor into the message being assembled (RFC 7692).
+    Compressed,
 }
 
 /// The frame whose payload is being received.
@@ -67,6 +70,9 @@ pub struct Connection {
     /// [`Connection::accept_peer_close`] (deferred mode): our code, the
     /// peer's code as reported, and the description.
     pending_close: Option<(u16, u16, String)>,
+    /// permessage-deflate, when negotiated (RFC 7692); boxed so that a
+    /// connection without it pays one pointer.
+    deflate: Option<Box<PerMessageDeflate>>,
 }
 
 /// The randomness of a role that never masks: a zero-sized stand-in, so a
@@ -122,7 +128,21 @@ impl Connection {
             defer_failure: false,
             input_stopped: false,
             pending_close: None,
+            deflate: None,
         }
+    }
+
+    /// Turns permessage-deflate on with the state made from the negotiated
+    /// parameters (or off with `None`). Call it before any data flows: from
+    /// then on RSV1 is accepted on the first frame of a data message (RFC
+    /// 7692 §6.1) and outgoing messages from the threshold up are compressed.
+    pub fn set_deflate(&mut self, deflate: Option<PerMessageDeflate>) {
+        self.deflate = deflate.map(Box::new);
+    }
+
+    /// Whether permessage-deflate is on.
+    pub fn has_deflate(&self) -> bool {
+        self.deflate.is_some()
     }
 
     /// When on, a protocol error does not close at once: parsing stops, input
@@ -237,11 +257,20 @@ impl Connection {
                 max: self.limits.max_frame_size,
             });
         }
-        // RFC 6455 §5.2: RSV bits MUST be 0 unless an extension defines them.
-        if header.has_rsv() {
+        // RFC 6455 §5.2: RSV bits MUST be 0 unless an extension defines them;
+        // permessage-deflate defines RSV1 (RFC 7692 §6).
+        if header.rsv2 || header.rsv3 || (header.rsv1 && self.deflate.is_none()) {
             return Err(ProtocolError::ReservedBits);
         }
         let opcode = OpCode::from_u8(header.opcode)?;
+        // RFC 7692 §6.1: RSV1 marks the first frame of a compressed message only.
+        // (Raw-frame mode reports frames as they are, RSV1 included.)
+        if header.rsv1
+            && (opcode.is_control()
+                || (opcode == OpCode::Continuation && self.limits.assemble_fragments))
+        {
+            return Err(ProtocolError::CompressedNonFirstFrame);
+        }
         // RFC 6455 §5.1: a server MUST close on an unmasked frame, a client on a masked one.
         match (self.role, header.mask.is_some()) {
             (Role::Server, false) => return Err(ProtocolError::UnmaskedClientFrame),
@@ -254,9 +283,23 @@ impl Connection {
             self.control.clear();
             Sink::Control
         } else if self.limits.assemble_fragments {
-            self.message
-                .begin_frame(header.opcode, header.payload_len, &self.limits)?;
-            Sink::Message
+            let compressed = match self.deflate.as_deref_mut() {
+                Some(deflate) if opcode == OpCode::Continuation => deflate.receiving_compressed,
+                Some(_) => header.rsv1,
+                None => false,
+            };
+            if compressed {
+                self.message
+                    .begin_compressed_frame(header.opcode, &self.limits)?;
+                if let Some(deflate) = self.deflate.as_deref_mut() {
+                    deflate.receiving_compressed = true;
+                }
+                Sink::Compressed
+            } else {
+                self.message
+                    .begin_frame(header.opcode, header.payload_len, &self.limits)?;
+                Sink::Message
+            }
         } else {
             self.raw = Vec::with_capacity(len);
             Sink::Raw
@@ -284,6 +327,7 @@ impl Connection {
             Sink::Message => self.message.extend(chunk, mask, frame.received)?,
             Sink::Control => append_unmasked(&mut self.control, chunk, mask, frame.received),
             Sink::Raw => append_unmasked(&mut self.raw, chunk, mask, frame.received),
+            Sink::Compressed => self.inflate_chunk(chunk, mask, frame.received)?,
         }
         frame.remaining -= take as u64;
         frame.received += take;
@@ -295,9 +339,47 @@ impl Connection {
         Ok(take)
     }
 
+    /// Unmasks a piece of a compressed frame and inflates it onto the
+    /// message, counting the inflated size against `max_message_size`.
+    fn inflate_chunk(
+        &mut self,
+        chunk: &[u8],
+        mask: Option<[u8; 4]>,
+        offset: usize,
+    ) -> Result<(), ProtocolError> {
+        let Some(deflate) = self.deflate.as_deref_mut() else {
+            return Ok(());
+        };
+        let mut scratch = std::mem::take(&mut deflate.scratch);
+        scratch.clear();
+        append_unmasked(&mut scratch, chunk, mask, offset);
+        let max = self.limits.max_message_size;
+        let result = self
+            .message
+            .extend_with(|out| deflate.decompress(&scratch, out, max));
+        // Keep a modest buffer for the next piece, not the largest one seen.
+        if scratch.capacity() <= 64 * 1024 {
+            deflate.scratch = scratch;
+        }
+        result
+    }
+
     fn finish_frame(&mut self, frame: &InFrame) -> Result<(), ProtocolError> {
         let h = &frame.header;
         match frame.sink {
+            Sink::Compressed => {
+                if h.fin {
+                    let max = self.limits.max_message_size;
+                    if let Some(deflate) = self.deflate.as_deref_mut() {
+                        deflate.receiving_compressed = false;
+                        self.message
+                            .extend_with(|out| deflate.finish_message(out, max))?;
+                    }
+                }
+                if let Some((binary, data)) = self.message.end_frame(h.fin)? {
+                    self.events.push_back(Event::Message { binary, data });
+                }
+            }
             Sink::Message => {
                 if let Some((binary, data)) = self.message.end_frame(h.fin)? {
                     self.events.push_back(Event::Message { binary, data });
@@ -400,6 +482,10 @@ impl Connection {
     }
 
     fn discard_input(&mut self) {
+        if let Some(deflate) = self.deflate.as_deref_mut() {
+            deflate.receiving_compressed = false;
+            deflate.scratch = Vec::new();
+        }
         self.header_len = 0;
         self.frame = None;
         self.message.reset();
@@ -428,9 +514,13 @@ impl Connection {
     }
 
     fn write_frame(&mut self, fin: bool, opcode: u8, parts: &[&[u8]]) {
+        self.write_frame_rsv1(fin, false, opcode, parts);
+    }
+
+    fn write_frame_rsv1(&mut self, fin: bool, rsv1: bool, opcode: u8, parts: &[&[u8]]) {
         let header = FrameHeader {
             fin,
-            rsv1: false,
+            rsv1,
             rsv2: false,
             rsv3: false,
             opcode,
@@ -453,8 +543,20 @@ impl Connection {
             .limits
             .fragment_outgoing
             .then_some(self.limits.fragmentation_threshold);
+        // RFC 7692 §6.1: a compressed message has RSV1 on its first frame;
+        // it is compressed whole, then fragmented like any other.
+        let compressed = match self.deflate.as_deref_mut() {
+            Some(deflate) if deflate.should_compress(payload.len()) => {
+                Some(deflate.compress(payload))
+            }
+            _ => None,
+        };
+        let (rsv1, payload) = match compressed.as_deref() {
+            Some(data) => (true, data),
+            None => (false, payload),
+        };
         for_each_fragment(threshold, binary, payload, |fin, opcode, piece| {
-            self.write_frame(fin, opcode, &[piece]);
+            self.write_frame_rsv1(fin, rsv1 && opcode != 0x0, opcode, &[piece]);
         });
         true
     }
@@ -469,6 +571,21 @@ impl Connection {
         }
         self.out.extend_from_slice(frames);
         true
+    }
+
+    /// Queues frames made by
+    /// [`encode_server_message_deflated`](crate::broadcast::encode_server_message_deflated)
+    /// with `window_bits`. Returns false, sending nothing, unless this is a
+    /// server in state `Open` whose permessage-deflate agreement keeps no
+    /// server context and allows that window
+    /// ([`PerMessageDeflate::accepts_shared`]); the caller then sends the
+    /// message with [`send_message`](Connection::send_message) instead.
+    pub fn send_encoded_deflated(&mut self, frames: &[u8], window_bits: u8) -> bool {
+        let fits = self
+            .deflate
+            .as_deref()
+            .is_some_and(|d| d.accepts_shared(window_bits));
+        fits && self.send_encoded(frames)
     }
 
     /// Queues a raw frame, as `WebSocketConnection.sendFrame` with

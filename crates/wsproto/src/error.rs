@@ -55,6 +55,11 @@ pub enum ProtocolError {
     },
     /// A text message or close reason that is not valid UTF-8 (RFC 6455 §8.1).
     InvalidUtf8,
+    /// RSV1 on a continuation or control frame, where permessage-deflate
+    /// never sets it (RFC 7692 §6.1).
+    CompressedNonFirstFrame,
+    /// A compressed message that does not inflate (RFC 7692 §6.2).
+    InvalidCompressedData,
     /// A local `close()` with a code `websocket` does not allow.
     InvalidCloseCode {
         /// The code passed by the caller.
@@ -70,7 +75,7 @@ impl ProtocolError {
             ProtocolError::FrameTooLarge { .. }
             | ProtocolError::MessageTooLarge { .. }
             | ProtocolError::TooManyFragments { .. } => 1009,
-            ProtocolError::InvalidUtf8 => 1007,
+            ProtocolError::InvalidUtf8 | ProtocolError::InvalidCompressedData => 1007,
             _ => 1002,
         }
     }
@@ -116,6 +121,12 @@ impl fmt::Display for ProtocolError {
                 write!(f, "Maximum number of message fragments ({max}) exceeded.")
             }
             ProtocolError::InvalidUtf8 => f.write_str("Invalid UTF-8 Data Received"),
+            ProtocolError::CompressedNonFirstFrame => {
+                f.write_str("RSV1 set on a frame that is not the first of a data message.")
+            }
+            ProtocolError::InvalidCompressedData => {
+                f.write_str("Invalid compressed data received.")
+            }
             ProtocolError::InvalidCloseCode { code } => {
                 write!(f, "Close code {code} is not valid.")
             }
@@ -201,6 +212,16 @@ mod tests {
                 "Maximum number of message fragments (1024) exceeded.",
             ),
             (E::InvalidUtf8, 1007, "Invalid UTF-8 Data Received"),
+            (
+                E::CompressedNonFirstFrame,
+                1002,
+                "RSV1 set on a frame that is not the first of a data message.",
+            ),
+            (
+                E::InvalidCompressedData,
+                1007,
+                "Invalid compressed data received.",
+            ),
             (
                 E::InvalidCloseCode { code: 1005 },
                 1002,

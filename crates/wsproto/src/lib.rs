@@ -10,6 +10,7 @@
 pub mod broadcast;
 pub mod close;
 pub mod connection;
+pub mod deflate;
 pub mod error;
 pub mod event;
 pub mod frame;

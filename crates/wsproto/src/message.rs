@@ -66,6 +66,36 @@ impl MessageAssembler {
         payload_len: u64,
         limits: &Limits,
     ) -> Result<(), ProtocolError> {
+        self.check_frame(opcode, payload_len, limits)?;
+        // Bounded by max_message_size above, so this fits in memory the user allowed.
+        let additional = usize::try_from(payload_len).unwrap_or(usize::MAX);
+        if self.data.capacity() == 0 {
+            self.data = Vec::with_capacity(additional);
+        } else {
+            self.data.reserve(additional);
+        }
+        Ok(())
+    }
+
+    /// Like [`begin_frame`](MessageAssembler::begin_frame) for a frame of a
+    /// compressed message (RFC 7692): the same sequence and fragment checks,
+    /// but nothing is reserved, since the payload's inflated size is unknown;
+    /// the size limit is applied while inflating
+    /// ([`extend_with`](MessageAssembler::extend_with)).
+    pub fn begin_compressed_frame(
+        &mut self,
+        opcode: u8,
+        limits: &Limits,
+    ) -> Result<(), ProtocolError> {
+        self.check_frame(opcode, 0, limits)
+    }
+
+    fn check_frame(
+        &mut self,
+        opcode: u8,
+        payload_len: u64,
+        limits: &Limits,
+    ) -> Result<(), ProtocolError> {
         if opcode == 0x0 {
             if !self.open {
                 return Err(ProtocolError::UnexpectedContinuation);
@@ -95,12 +125,23 @@ impl MessageAssembler {
         }
         self.open = true;
         self.fragments = fragments;
-        // Bounded by max_message_size above, so this fits in memory the user allowed.
-        let additional = usize::try_from(payload_len).unwrap_or(usize::MAX);
-        if self.data.capacity() == 0 {
-            self.data = Vec::with_capacity(additional);
-        } else {
-            self.data.reserve(additional);
+        Ok(())
+    }
+
+    /// Appends what `produce` writes onto the message's bytes (inflated
+    /// payload), then checks text as in [`extend`](MessageAssembler::extend).
+    pub fn extend_with(
+        &mut self,
+        produce: impl FnOnce(&mut Vec<u8>) -> Result<(), ProtocolError>,
+    ) -> Result<(), ProtocolError> {
+        let start = self.data.len();
+        produce(&mut self.data)?;
+        if !self.binary {
+            if let Some(new) = self.data.get(start..) {
+                self.utf8
+                    .feed(new)
+                    .map_err(|_| ProtocolError::InvalidUtf8)?;
+            }
         }
         Ok(())
     }

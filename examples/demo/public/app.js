@@ -90,6 +90,10 @@
         show('binary', 'binary ' + bytes.length + ' bytes: ' + hex(bytes));
       }
     });
+    socket.addEventListener('open', () => {
+      // What the browser and the server agreed on (permessage-deflate), for the page's test.
+      document.body.dataset.extensions = socket.extensions;
+    });
     socket.addEventListener('error', () => show('error', 'WebSocket error'));
     socket.addEventListener('close', (event) => {
       const text = 'closed: code ' + event.code + ' reason ' + JSON.stringify(event.reason);

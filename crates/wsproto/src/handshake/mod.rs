@@ -24,4 +24,6 @@ pub use head::{parse_request_head, HeadLimits, HeadStatus, RequestHead};
 pub use headers::Headers;
 pub use reject::{reject_response, status_text, DEFAULT_REJECT_STATUS};
 pub use request::{Extension, ExtensionParam, RequestCookie, ServerOptions, UpgradeRequest};
-pub use response::{accept_response, select_protocol, AcceptParams, CookiesArg};
+pub use response::{
+    accept_response, accept_response_with_extensions, select_protocol, AcceptParams, CookiesArg,
+};

@@ -80,6 +80,16 @@ pub fn select_protocol(params: &AcceptParams<'_>) -> Result<Option<String>, Hand
 /// they apply. Fails, without output, on the first invalid argument; the
 /// caller then rejects with 500 (as `websocket` does).
 pub fn accept_response(params: &AcceptParams<'_>) -> Result<Vec<u8>, HandshakeError> {
+    accept_response_with_extensions(params, None)
+}
+
+/// [`accept_response`] with the agreed `Sec-WebSocket-Extensions` value (e.g.
+/// from [`negotiate_server`](crate::deflate::negotiate_server)), written
+/// after `Sec-WebSocket-Protocol`.
+pub fn accept_response_with_extensions(
+    params: &AcceptParams<'_>,
+    extensions: Option<&str>,
+) -> Result<Vec<u8>, HandshakeError> {
     let protocol = select_protocol(params)?;
     let cookies = match params.cookies {
         CookiesArg::Absent => Vec::new(),
@@ -93,6 +103,9 @@ pub fn accept_response(params: &AcceptParams<'_>) -> Result<Vec<u8>, HandshakeEr
     push_header(&mut out, "Sec-WebSocket-Accept", &accept_key(params.key));
     if let Some(protocol) = protocol {
         push_header(&mut out, "Sec-WebSocket-Protocol", &protocol);
+    }
+    if let Some(extensions) = extensions.filter(|e| !e.is_empty()) {
+        push_header(&mut out, "Sec-WebSocket-Extensions", extensions);
     }
     if let Some(origin) = params.origin.filter(|o| !o.is_empty()) {
         match params.version {
@@ -155,14 +168,17 @@ mod tests {
             origin: Some("http://x\r\nEvil: 1"),
             cookies: CookiesArg::List(&cookies),
         };
-        let text = accept_response(&params)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
+        let text = accept_response_with_extensions(
+            &params,
+            Some("permessage-deflate; server_max_window_bits=10"),
+        )
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
         let tail = text
             .split_once("Sec-WebSocket-Accept: ")
             .map(|(_, t)| t)
             .unwrap_or("");
-        assert!(tail.ends_with("\r\nSec-WebSocket-Protocol: Chat\r\nSec-WebSocket-Origin: http://xEvil: 1\r\nSet-Cookie: sid=abc\r\n\r\n"), "{text}");
+        assert!(tail.ends_with("\r\nSec-WebSocket-Protocol: Chat\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\nSec-WebSocket-Origin: http://xEvil: 1\r\nSet-Cookie: sid=abc\r\n\r\n"), "{text}");
     }
 
     #[test]
