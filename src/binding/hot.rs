@@ -73,6 +73,14 @@ unsafe fn number(env: sys::napi_env, n: f64) -> sys::napi_value {
     out
 }
 
+/// Queues a message on `socket` and says what JS gets back: the bytes now
+/// queued for the socket, or -1 when it is closed or no longer sends data.
+fn send_on(socket: Option<&crate::io::socket::Socket>, binary: bool, payload: &[u8]) -> f64 {
+    socket
+        .filter(|s| s.send_message(binary, payload))
+        .map_or(-1.0, |s| s.queued() as f64)
+}
+
 /// Runs a callback body, turning a panic into a thrown `Error`.
 unsafe fn guarded(
     env: sys::napi_env,
@@ -109,7 +117,7 @@ unsafe extern "C" fn io_send_text(
                 let Some(socket) = crate::io::hub::current_socket(id) else {
                     return Some(number(env, -1.0));
                 };
-                let sent = TEXT.with(|cell| {
+                let queued = TEXT.with(|cell| {
                     let mut buf = cell.borrow_mut();
                     buf.clear();
                     buf.reserve(len + 1);
@@ -126,16 +134,13 @@ unsafe extern "C" fn io_send_text(
                     }
                     // SAFETY: N-API wrote `written` (<= len) bytes of UTF-8.
                     buf.set_len(written.min(len));
-                    let sent = socket.send_message(false, &buf);
+                    let queued = send_on(Some(&*socket), false, &buf);
                     if buf.capacity() > KEEP_TEXT {
                         *buf = Vec::new();
                     }
-                    Some(sent)
+                    Some(queued)
                 })?;
-                Some(number(
-                    env,
-                    if sent { socket.queued() as f64 } else { -1.0 },
-                ))
+                Some(number(env, queued))
             },
             c"ioSendText(id, text): expected a socket id and a string",
         )
@@ -166,10 +171,8 @@ unsafe extern "C" fn io_send_bytes(
                     // SAFETY: the Buffer's live memory, read during this call only.
                     std::slice::from_raw_parts(ptr.cast::<u8>(), len)
                 };
-                let queued = crate::io::hub::current_socket(id)
-                    .filter(|socket| socket.send_message(true, bytes))
-                    .map_or(-1.0, |socket| socket.queued() as f64);
-                Some(number(env, queued))
+                let socket = crate::io::hub::current_socket(id);
+                Some(number(env, send_on(socket.as_deref(), true, bytes)))
             },
             c"ioSendBytes(id, buffer): expected a socket id and a Buffer",
         )
