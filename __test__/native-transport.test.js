@@ -477,3 +477,41 @@ test(
     s.close();
   }
 );
+
+test(
+  'text the send path copies from V8 arrives intact: multi-byte, surrogate pairs, a lone surrogate, large, empty',
+  T,
+  async () => {
+    const { wsServer, url, close } = await listen();
+    const texts = [
+      'héllo wörld ✓ 🎉',
+      'a lone \ud800 surrogate',
+      'a'.repeat(70000) + '€'.repeat(30000) + '😀'.repeat(5000),
+      ''
+    ];
+    try {
+      const serverSide = nextConnection(wsServer);
+      const client = new WebSocket(url);
+      await once(client, 'open');
+      const connection = await serverSide;
+      assert.strictEqual(connection.socket.isNative === true, !forcedJs);
+      const received = [];
+      const all = new Promise((resolve) => {
+        client.on('message', (data) => {
+          received.push(data.toString('utf8'));
+          if (received.length === texts.length) resolve();
+        });
+      });
+      for (const text of texts) connection.sendUTF(text);
+      await all;
+      // What Buffer.from makes of each string (a lone surrogate becomes U+FFFD), byte for byte.
+      assert.deepStrictEqual(
+        received,
+        texts.map((t) => Buffer.from(t, 'utf8').toString('utf8'))
+      );
+      client.close();
+    } finally {
+      close();
+    }
+  }
+);

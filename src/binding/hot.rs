@@ -110,10 +110,14 @@ unsafe extern "C" fn io_send_text(
             || {
                 let [id, text] = args::<2>(env, info)?;
                 let id = get_u32(env, id)?;
-                let mut len = 0usize;
-                if sys::napi_get_value_string_utf8(env, text, null_mut(), 0, &mut len) != OK {
+                // The UTF-16 length is known without a pass over the string;
+                // UTF-8 takes at most 3 bytes per UTF-16 unit. So the string is
+                // read once, not measured first and copied after.
+                let mut units = 0usize;
+                if sys::napi_get_value_string_utf16(env, text, null_mut(), 0, &mut units) != OK {
                     return None;
                 }
+                let len = units.saturating_mul(3);
                 let Some(socket) = crate::io::hub::current_socket(id) else {
                     return Some(number(env, -1.0));
                 };
