@@ -276,24 +276,31 @@ test.afterEach(async () => {
   await assertServes();
 });
 
-test('CVE-2024-37890: more header lines than Node keeps leaves out the key; 400, no crash', T, async () => {
-  // ws crashed when a request had more headers than server.maxHeadersCount (2000): Node drops the rest, and a
-  // required header went missing. Here Upgrade/Connection come first and the key and version after 2100 lines.
-  const filler = Array.from({ length: 2100 }, (_, i) => i.toString(36) + ':\r\n').join('');
-  const request =
-    'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-    filler +
-    `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
-  const before = await server.stats();
-  for (let i = 0; i < 20; i++) {
-    const r = await rawRequest(request);
-    assert.strictEqual(r.status, 400, r.head.slice(0, 200));
+test(
+  'CVE-2024-37890: more header lines than Node keeps leaves out the key; refused (400 or 431), no crash',
+  T,
+  async () => {
+    // ws crashed when a request had more headers than server.maxHeadersCount (2000): Node drops the rest, and a
+    // required header went missing. Here Upgrade/Connection come first and the key and version after 2100 lines.
+    const filler = Array.from({ length: 2100 }, (_, i) => i.toString(36) + ':\r\n').join('');
+    const request =
+      'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      filler +
+      `Sec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    const before = await server.stats();
+    for (let i = 0; i < 20; i++) {
+      const r = await rawRequest(request);
+      // Node 18/20 pass the truncated header list on (we answer 400: no key); Node 22 and later refuse the head
+      // themselves with 431. Either way no connection is made and nothing crashes.
+      assert.ok(r.status === 400 || r.status === 431, r.head.slice(0, 200));
+    }
+    await assertRssGrowth(before, 32 * MiB, 'many headers');
   }
-  await assertRssGrowth(before, 32 * MiB, 'many headers');
-});
+);
 
-test('thousands of distinct headers within Node’s limits still get a 101', T, async () => {
-  const filler = Array.from({ length: 1900 }, (_, i) => 'x' + i.toString(36) + ': v\r\n').join('');
+test('900 distinct headers within Node’s limits still get a 101', T, async () => {
+  // Node 22 and later refuse a head of 1,000 header lines or so with 431 (18 and 20 take 1,900); 900 pass on all.
+  const filler = Array.from({ length: 900 }, (_, i) => 'x' + i.toString(36) + ': v\r\n').join('');
   const r = await rawRequest(upgradeHead('/', filler));
   assert.strictEqual(r.status, 101);
 });
