@@ -29,7 +29,10 @@ function run(args, debugEnv) {
   for (const [key, value] of Object.entries(process.env)) if (!/^debug/i.test(key)) env[key] = value;
   Object.assign(env, debugEnv);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env, timeout: CHILD_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // --no-deprecation: Node 24 warns on stderr about url.parse() (which websocket's legacy Url properties need) when
+    // it is called from outside node_modules, as here; that line is Node's, not our logging.
+    const argv = ['--no-deprecation', ...args];
+    execFile(process.execPath, argv, { env, timeout: CHILD_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') reject(new Error(err.message + '\n' + stderr));
       else resolve({ code: err ? err.code : 0, stdout, stderr });
     });
