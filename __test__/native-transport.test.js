@@ -515,3 +515,43 @@ test(
     }
   }
 );
+
+test('two copies of lib/ in one process (two hubs on one thread) each answer their own clients', T, async () => {
+  // A second copy of the JS (a cleared require cache, or two undeduplicated copies of the package) shares the addon
+  // but has its own hub: socket ids must not collide in the send path.
+  const libDir = path.join(ROOT, 'lib') + path.sep;
+  const loadCopy = () => {
+    for (const key of Object.keys(require.cache)) if (key.startsWith(libDir)) delete require.cache[key];
+    return require(path.join(ROOT, 'lib', 'websocket.js'));
+  };
+  const copies = [loadCopy(), loadCopy()];
+  assert.notStrictEqual(copies[0].server, copies[1].server);
+  const servers = [];
+  try {
+    for (const [i, copy] of copies.entries()) {
+      const httpServer = http.createServer();
+      const wsServer = new copy.server({ httpServer });
+      wsServer.on('request', (request) => {
+        const connection = request.accept(null, request.origin);
+        connection.on('message', (m) => connection.sendUTF('copy ' + i + ': ' + m.utf8Data));
+      });
+      await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+      servers.push({ httpServer, wsServer });
+    }
+    const clients = [];
+    for (const { httpServer } of servers) {
+      const client = new WebSocket('ws://127.0.0.1:' + httpServer.address().port + '/');
+      await once(client, 'open');
+      clients.push(client);
+    }
+    const answers = clients.map((client) => once(client, 'message').then(([data]) => data.toString()));
+    clients.forEach((client, i) => client.send('to ' + i));
+    assert.deepStrictEqual(await Promise.all(answers), ['copy 0: to 0', 'copy 1: to 1']);
+    for (const client of clients) client.close();
+  } finally {
+    for (const { httpServer, wsServer } of servers) {
+      wsServer.shutDown();
+      httpServer.close();
+    }
+  }
+});

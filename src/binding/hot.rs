@@ -184,7 +184,7 @@ unsafe extern "C" fn io_send_bytes(
 }
 
 /// `ioFlush(id, seq, wantDrain)`: see [`crate::io::socket::Socket::flush`].
-/// Returns the bytes still queued (0 for a closed socket).
+/// Returns the bytes still queued, or -1 for a closed or unknown socket.
 unsafe extern "C" fn io_flush(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -198,8 +198,8 @@ unsafe extern "C" fn io_flush(
                 let id = get_u32(env, id)?;
                 let seq = get_u32(env, seq)?;
                 let drain = get_bool(env, drain)?;
-                let queued =
-                    crate::io::hub::current_socket(id).map_or(0, |socket| socket.flush(seq, drain));
+                let queued = crate::io::hub::current_socket(id)
+                    .map_or(-1, |socket| socket.flush(seq, drain));
                 Some(number(env, queued as f64))
             },
             c"ioFlush(id, seq, wantDrain): expected a socket id, a number and a boolean",

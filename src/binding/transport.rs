@@ -31,11 +31,7 @@ pub fn hub_create(env: Env, deliver: Function<Unknown, Unknown>) -> Result<Exter
     // live function value of this call.
     let hub = unsafe { Hub::create(env.raw(), deliver.raw())? };
     let for_cleanup = Rc::clone(&hub);
-    env.add_env_cleanup_hook(for_cleanup, |h| {
-        h.close_all();
-        crate::io::hub::set_current(None);
-    })?;
-    crate::io::hub::set_current(Some(Rc::clone(&hub)));
+    env.add_env_cleanup_hook(for_cleanup, |h| h.close_all())?;
     Ok(External::new(HubHandle(hub)))
 }
 

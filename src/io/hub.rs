@@ -62,7 +62,6 @@ pub struct Hub {
 struct HubState {
     batch: Batch,
     sockets: HashMap<u32, Rc<Socket>, BuildHasherDefault<IdHasher>>,
-    next_id: u32,
     check_on: bool,
     idle_on: bool,
     /// The environment is shutting down: no more handles, no more calls into JS.
@@ -156,24 +155,40 @@ impl Hub {
                 hub.idle.set(i);
                 Ok(hub)
             }
-            _ => Err(Error::new(
-                Status::GenericFailure,
-                "websocket-rs: could not create the loop's handles".to_string(),
-            )),
+            (c, i) => {
+                // Close what was made: a live handle would keep a worker's loop from closing.
+                hub.check.set(c.unwrap_or(std::ptr::null_mut()));
+                hub.idle.set(i.unwrap_or(std::ptr::null_mut()));
+                for h in [c, i].into_iter().flatten() {
+                    // SAFETY: an initialised handle, closed once; its close
+                    // callback gives back the hub reference it holds.
+                    unsafe { uv.close(h, on_hub_handle_closed) };
+                }
+                Err(Error::new(
+                    Status::GenericFailure,
+                    "websocket-rs: could not create the loop's handles".to_string(),
+                ))
+            }
         }
     }
 
     /// Registers a socket and returns its id (never 0). The hub now keeps the
     /// loop alive until the socket is closed and its events delivered.
     pub fn register(&self, make: impl FnOnce(u32) -> Rc<Socket>) -> Rc<Socket> {
+        // Ids are unique on the thread, across hubs: the hot send path finds
+        // a socket by id alone (a second copy of lib/ has a hub of its own).
+        let socket = THREAD_SOCKETS.with(|cell| {
+            let mut t = cell.borrow_mut();
+            t.next_id = t.next_id.wrapping_add(1).max(1);
+            while t.map.contains_key(&t.next_id) {
+                t.next_id = t.next_id.wrapping_add(1).max(1);
+            }
+            let socket = make(t.next_id);
+            t.map.insert(socket.id, Rc::clone(&socket));
+            socket
+        });
         let mut st = self.st.borrow_mut();
-        st.next_id = st.next_id.wrapping_add(1).max(1);
-        while st.sockets.contains_key(&st.next_id) {
-            st.next_id = st.next_id.wrapping_add(1).max(1);
-        }
-        let id = st.next_id;
-        let socket = make(id);
-        st.sockets.insert(id, Rc::clone(&socket));
+        st.sockets.insert(socket.id, Rc::clone(&socket));
         if !st.check_on && !st.dead {
             st.check_on = true;
             // SAFETY: the check handle lives until the hub is torn down.
@@ -185,12 +200,15 @@ impl Hub {
     /// Forgets a closed socket.
     pub fn unregister(&self, id: u32) {
         let removed = self.st.borrow_mut().sockets.remove(&id);
-        drop(removed);
+        let also = THREAD_SOCKETS.with(|cell| cell.borrow_mut().map.remove(&id));
+        drop((removed, also));
     }
 
-    /// The open socket with this id.
-    pub fn socket(&self, id: u32) -> Option<Rc<Socket>> {
-        self.st.borrow().sockets.get(&id).cloned()
+    /// Lets the check handle stop if nothing is left (after a failed adopt,
+    /// which registered and unregistered a socket without any event).
+    pub fn nudge(&self) {
+        let mut st = self.st.borrow_mut();
+        self.wake(&mut st);
     }
 
     /// The open sockets among `ids` (unknown or closed ones are skipped).
@@ -392,7 +410,13 @@ impl Hub {
                 // The shim catches handlers' exceptions; anything else is
                 // reported as Node reports an uncaught exception.
                 let mut err = std::ptr::null_mut();
-                if sys::napi_get_and_clear_last_exception(env, &mut err) == sys::Status::napi_ok {
+                let mut kind = sys::ValueType::napi_undefined;
+                if sys::napi_get_and_clear_last_exception(env, &mut err) == sys::Status::napi_ok
+                    && !err.is_null()
+                    && sys::napi_typeof(env, err, &mut kind) == sys::Status::napi_ok
+                    && kind != sys::ValueType::napi_undefined
+                {
+                    // (Undefined: JS cannot run any more, e.g. a terminating worker.)
                     sys::napi_fatal_exception(env, err);
                 }
             }
@@ -409,6 +433,12 @@ impl Hub {
             st.dirty.clear();
             st.sockets.drain().map(|(_, s)| s).collect()
         };
+        THREAD_SOCKETS.with(|cell| {
+            let mut t = cell.borrow_mut();
+            for s in &sockets {
+                t.map.remove(&s.id);
+            }
+        });
         for s in sockets {
             s.teardown();
         }
@@ -440,20 +470,20 @@ impl Hasher for IdHasher {
     }
 }
 
+/// The open sockets of every hub on this thread, by id.
+#[derive(Default)]
+struct ThreadSockets {
+    next_id: u32,
+    map: HashMap<u32, Rc<Socket>, BuildHasherDefault<IdHasher>>,
+}
+
 thread_local! {
-    /// The hub of the environment running on this thread (Node runs one
-    /// environment per thread: the main thread or a worker's).
-    static CURRENT: RefCell<Option<Rc<Hub>>> = const { RefCell::new(None) };
+    static THREAD_SOCKETS: RefCell<ThreadSockets> = RefCell::new(ThreadSockets::default());
 }
 
-/// Makes `hub` this thread's hub (see [`with_current`]).
-pub fn set_current(hub: Option<Rc<Hub>>) {
-    CURRENT.with(|c| *c.borrow_mut() = hub);
-}
-
-/// The socket `id` of this thread's hub, if open.
+/// The open socket `id` of this thread (ids are unique across its hubs).
 pub fn current_socket(id: u32) -> Option<Rc<Socket>> {
-    CURRENT.with(|c| c.borrow().as_ref().and_then(|h| h.socket(id)))
+    THREAD_SOCKETS.with(|cell| cell.borrow().map.get(&id).cloned())
 }
 
 /// Runs `f`, containing a panic (which must never unwind into libuv).

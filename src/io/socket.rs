@@ -160,6 +160,7 @@ impl Socket {
                 // SAFETY: the reference made above, not given to libuv.
                 drop(unsafe { Rc::from_raw(data.cast::<Socket>().cast_const()) });
                 hub.unregister(socket.id);
+                hub.nudge();
                 // SAFETY: we own `fd` and nothing else uses it.
                 unsafe { libc::close(fd) };
                 socket.fd.set(-1);
@@ -297,8 +298,13 @@ impl Socket {
             st.events = want;
             drop(st);
             // SAFETY: the poll handle is live until `close`, which marks closed.
-            unsafe {
-                self.hub.uv.poll_events(self.poll.get(), want, on_poll);
+            let r = unsafe { self.hub.uv.poll_events(self.poll.get(), want, on_poll) };
+            if r != 0 {
+                // The socket cannot be watched: nothing would ever be read or
+                // written, so it fails now instead of hanging.
+                let e = io::Error::other(uv::strerror(self.hub.uv, r));
+                self.report_error(&e, want & WRITABLE != 0);
+                self.close(true);
             }
         }
     }
@@ -480,10 +486,12 @@ impl Socket {
     /// Writes what the core queued. `seq` (when non-zero) is reported back
     /// in a `KIND_WRITTEN` event once written, unless written now;
     /// `want_drain` asks for that report even without a new `seq`. Returns
-    /// the bytes still queued (0: everything is written).
-    pub fn flush(&self, seq: u32, want_drain: bool) -> usize {
+    /// the bytes still queued (0: everything is written), or -1 once the
+    /// socket is closed (the callbacks then fail with its close event).
+    pub fn flush(&self, seq: u32, want_drain: bool) -> isize {
         if self.is_closed() {
-            return 0;
+            // Nothing more is written: JS leaves the callbacks to the close event.
+            return -1;
         }
         {
             let mut st = self.st.borrow_mut();
@@ -497,7 +505,7 @@ impl Socket {
         let waiting = self.st.borrow().events & WRITABLE != 0;
         if !waiting && !self.write_now() {
             // Closed on a write error: the callbacks fail with the close.
-            return 1;
+            return -1;
         }
         let queued = self.queued();
         if queued == 0 {
@@ -512,7 +520,7 @@ impl Socket {
         }
         self.update_interest();
         self.maybe_finish();
-        queued
+        isize::try_from(queued).unwrap_or(isize::MAX)
     }
 
     /// Queues a message (framed by the core); false when closed or the
