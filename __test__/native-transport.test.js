@@ -555,3 +555,22 @@ test('two copies of lib/ in one process (two hubs on one thread) each answer the
     }
   }
 });
+
+test('bytesWaitingToFlush counts what waits once: never more than was sent', T, async () => {
+  const s = await listen();
+  const accepted = nextConnection(s.wsServer);
+  const raw = await rawClient(s.port);
+  const conn = await accepted;
+  raw.socket.pause();
+  // More than loopback's socket buffers take, so most of it waits.
+  const SIZE = 16 * 1024 * 1024;
+  conn.sendBytes(Buffer.alloc(SIZE, 7));
+  // Let the flush run and the kernel take what it takes.
+  await new Promise((r) => setTimeout(r, 100));
+  const waiting = conn.bytesWaitingToFlush;
+  assert.ok(waiting > 0, 'a peer that does not read leaves bytes waiting');
+  // The frame (plus a little the socket layer may hold), not the part still waiting counted twice.
+  assert.ok(waiting <= SIZE + 4096, 'about the frame that was sent, got ' + waiting);
+  raw.socket.destroy();
+  s.close();
+});

@@ -291,8 +291,11 @@ Object.defineProperties(WebSocketConnection.prototype, {
   /** Bytes queued for this connection and not yet handed to the kernel. */
   bytesWaitingToFlush: {
     get: function () {
+      const socket = this.socket;
+      // On the event-loop transport the core's buffer is the socket's queue: its writableLength already counts it.
+      if (socket && socket.isNative === true && socket._id !== 0) return socket.writableLength;
       const queued = native.connOutgoingLen(this._native);
-      const inSocket = this.socket && typeof this.socket.writableLength === 'number' ? this.socket.writableLength : 0;
+      const inSocket = socket && typeof socket.writableLength === 'number' ? socket.writableLength : 0;
       return queued + inSocket;
     },
     enumerable: true
